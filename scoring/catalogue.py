@@ -1,0 +1,188 @@
+"""Indicator catalogues: one YAML file per assessment year, validated on load.
+
+A year file either lists every indicator or says `based_on: <year>` and gives only what changed
+(`retire`, `changes`, new `indicators`), so a catalogue revision reads as a diff. Official catalogues
+can also arrive as CSV/XLSX tables (see `from_table`); both paths share one validator.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from .errors import Problem, ValidationError
+from .laotypes import TYPE_CODES
+
+CATALOGUE_DIR = Path(__file__).parent / "catalogues"
+MEASURES = ("ratio", "count", "yesno")
+PROVENANCE = ("verified", "illustrative")
+CODE_RE = re.compile(r"^([1-8])\.(\d{2})$")
+REQUIRED = ("code", "name_th", "name_en", "measure", "target", "applies_to", "frame_th", "frame_en",
+            "delivered_th", "delivered_en", "provenance")
+OPTIONAL = ("mission_th", "mission_en", "unit_th", "unit_en", "source")
+COLUMNS = ("code", "domain", *REQUIRED[1:], *OPTIONAL)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    year: int
+    indicators: pd.DataFrame   # one row per indicator, index = code, columns = COLUMNS minus code
+
+    @property
+    def codes(self) -> list[str]:
+        return list(self.indicators.index)
+
+    def applicable(self) -> pd.DataFrame:
+        """Long frame (code, lao_type): which indicator applies to which LAO type."""
+        s = self.indicators["applies_to"].str.split(";").explode()
+        return pd.DataFrame({"code": s.index, "lao_type": s.values})
+
+
+@lru_cache(maxsize=1)
+def domains() -> pd.DataFrame:
+    """The 8 domains, index = domain number (1-8), columns name_th, name_en."""
+    rows = yaml.safe_load((CATALOGUE_DIR / "domains.yaml").read_text(encoding="utf-8"))
+    return pd.DataFrame(rows).set_index("domain").sort_index()
+
+
+def available_years(directory: Path = CATALOGUE_DIR) -> list[int]:
+    return sorted(int(p.stem) for p in directory.glob("[0-9][0-9][0-9][0-9].yaml"))
+
+
+def load(year: int, directory: Path = CATALOGUE_DIR) -> Catalogue:
+    """Resolve a year's file (following `based_on`) and validate the result."""
+    records = _resolve(int(year), Path(directory), seen=())
+    return Catalogue(int(year), validate_records(list(records.values()), source=f"{year}.yaml"))
+
+
+def _resolve(year: int, directory: Path, seen: tuple[int, ...]) -> dict[str, dict]:
+    path = directory / f"{year}.yaml"
+    where = path.name
+    if year in seen:
+        raise ValidationError([Problem(None, "based_on", f"{where}: อ้างอิงปีวนซ้ำ {seen}",
+                                       f"{where}: circular based_on chain {seen}")], "catalogue")
+    if not path.exists():
+        raise ValidationError([Problem(None, None, f"ไม่พบบัญชีตัวชี้วัดของปี {year}",
+                                       f"no catalogue file for year {year}")], "catalogue")
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ValidationError([Problem(None, None, f"{where}: อ่านไฟล์ YAML ไม่ได้ ({exc})",
+                                       f"{where}: not valid YAML ({exc})")], "catalogue") from exc
+    problems: list[Problem] = []
+    if not isinstance(doc, dict) or doc.get("year") != year:
+        problems.append(Problem(None, "year", f"{where}: ต้องมี year: {year}", f"{where}: must say year: {year}"))
+        raise ValidationError(problems, "catalogue")
+    records: dict[str, dict] = {}
+    if "based_on" in doc:
+        records = {c: dict(r) for c, r in _resolve(int(doc["based_on"]), directory, seen + (year,)).items()}
+    for code in doc.get("retire") or []:
+        if records.pop(str(code), None) is None:
+            problems.append(Problem(None, "retire", f"{where}: ยกเลิกตัวชี้วัด {code} ที่ไม่มีในปีฐาน",
+                                    f"{where}: retires {code}, which the base year does not have"))
+    for code, fields in (doc.get("changes") or {}).items():
+        if str(code) not in records:
+            problems.append(Problem(None, "changes", f"{where}: แก้ไขตัวชี้วัด {code} ที่ไม่มีในปีฐาน",
+                                    f"{where}: changes {code}, which the base year does not have"))
+        else:
+            records[str(code)].update(fields or {})
+    for rec in doc.get("indicators") or []:
+        code = str(rec.get("code", ""))
+        if code in records:
+            problems.append(Problem(None, "code", f"{where}: ตัวชี้วัด {code} ซ้ำ", f"{where}: {code} defined twice"))
+        records[code] = dict(rec)
+    if problems:
+        raise ValidationError(problems, "catalogue")
+    return records
+
+
+def _blank(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v)) or (isinstance(v, str) and not v.strip())
+
+
+def validate_records(records: list[dict], source: str = "catalogue") -> pd.DataFrame:
+    """Check every record; raise ValidationError listing all problems, else return the indicator frame."""
+    problems: list[Problem] = []
+    rows, seen = [], set()
+
+    def bad(i, col, th, en):
+        problems.append(Problem(i, col, f"{source}: {th}", f"{source}: {en}"))
+
+    for i, rec in enumerate(records, start=1):
+        code = "" if _blank(rec.get("code")) else str(rec["code"]).strip()
+        m = CODE_RE.match(code)
+        if not m:
+            bad(i, "code", f"รหัสตัวชี้วัด '{code}' ต้องอยู่ในรูป ด.ลล เช่น 1.01",
+                f"indicator code '{code}' must look like 1.01 (domain 1-8, two digits)")
+            continue
+        if code in seen:
+            bad(i, "code", f"รหัสตัวชี้วัด {code} ซ้ำ", f"indicator code {code} appears twice")
+        seen.add(code)
+        for f in REQUIRED:
+            if _blank(rec.get(f)):
+                bad(i, f, f"{code}: ไม่มีค่า {f}", f"{code}: {f} is missing")
+        measure = rec.get("measure")
+        if not _blank(measure) and measure not in MEASURES:
+            bad(i, "measure", f"{code}: ชนิดการวัด '{measure}' ไม่รู้จัก (ratio, count, yesno)",
+                f"{code}: unknown measure '{measure}' (ratio, count, yesno)")
+        target = rec.get("target")
+        try:
+            t = float(target)
+            ok = math.isfinite(t) and ((0 < t <= 100) if measure in ("ratio", "yesno") else t > 0)
+        except (TypeError, ValueError):
+            ok = False
+        if not _blank(target) and not ok:
+            bad(i, "target", f"{code}: ค่าเป้าหมาย '{target}' ไม่ถูกต้อง", f"{code}: invalid target '{target}'")
+        types = rec.get("applies_to")
+        if isinstance(types, str):
+            types = [t.strip() for t in re.split(r"[;,]", types) if t.strip()]
+        unknown = [t for t in (types or []) if t not in TYPE_CODES]
+        if unknown:
+            bad(i, "applies_to", f"{code}: ประเภท อปท. ไม่รู้จัก {unknown}", f"{code}: unknown LAO types {unknown}")
+        prov = rec.get("provenance")
+        if not _blank(prov) and prov not in PROVENANCE:
+            bad(i, "provenance", f"{code}: ที่มา '{prov}' ต้องเป็น verified หรือ illustrative",
+                f"{code}: provenance '{prov}' must be verified or illustrative")
+        if prov == "verified" and _blank(rec.get("source")):
+            bad(i, "source", f"{code}: ตัวชี้วัดที่ยืนยันแล้วต้องระบุแหล่งที่มา", f"{code}: a verified indicator needs a source")
+        row = {c: (None if _blank(rec.get(c)) else rec.get(c)) for c in COLUMNS}
+        row.update(code=code, domain=int(m.group(1)),
+                   applies_to=";".join(t for t in TYPE_CODES if t in (types or [])))
+        row["target"] = float(target) if ok else None
+        rows.append(row)
+    if not rows and not problems:
+        bad(None, None, "ไม่มีตัวชี้วัด", "no indicators")
+    if problems:
+        raise ValidationError(problems, "catalogue")
+    return pd.DataFrame(rows, columns=list(COLUMNS)).set_index("code").sort_index()
+
+
+TABLE_ALIASES = {"indicator_code": "code", "รหัสตัวชี้วัด": "code", "ด้าน": "domain", "ค่าเป้าหมาย": "target"}
+
+
+def from_table(df: pd.DataFrame, year: int, source: str = "file") -> Catalogue:
+    """An official catalogue from a CSV/XLSX table (the `export catalogue` columns plus names and labels).
+
+    Rows are validated like the YAML files; a `domain` column, when present, must agree with the code.
+    """
+    df = df.rename(columns={c: TABLE_ALIASES.get(str(c).strip(), str(c).strip()) for c in df.columns})
+    missing = [c for c in REQUIRED if c not in df.columns]
+    if missing:
+        raise ValidationError([Problem(None, c, f"{source}: ไม่มีคอลัมน์ {c}", f"{source}: missing column {c}")
+                               for c in missing], "catalogue")
+    records = df.astype(object).where(df.notna(), None).to_dict("records")
+    frame = validate_records(records, source=source)
+    if "domain" in df.columns:
+        wrong = [(i, r) for i, r in enumerate(records, start=1)
+                 if r.get("domain") is not None and str(r["code"]).strip() in frame.index
+                 and str(r["domain"]).strip() != str(frame.at[str(r["code"]).strip(), "domain"])]
+        if wrong:
+            raise ValidationError([Problem(i, "domain", f"{source}: ด้านไม่ตรงกับรหัส {r['code']}",
+                                           f"{source}: domain does not match code {r['code']}")
+                                   for i, r in wrong], "catalogue")
+    return Catalogue(int(year), frame)
