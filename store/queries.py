@@ -1,0 +1,122 @@
+"""Read access for the dashboard: every function takes a Scope and returns a DataFrame.
+
+Each query joins `lao` (alias l) so the scope's condition can apply; pages never write SQL.
+"""
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Engine, text
+
+from .access import Scope
+
+LAO_FIELDS = "l.code AS lao_code, l.name_th, l.name_en, l.type, l.province_code, l.district_code, l.population"
+
+
+def _read(engine: Engine, sql: str, params: dict | None = None) -> pd.DataFrame:
+    with engine.connect() as conn:
+        return pd.read_sql(text(sql), conn, params=params or {})
+
+
+def data_version(engine: Engine) -> int:
+    """Changes whenever data changes (every change is logged), so caches can key on it."""
+    with engine.connect() as conn:
+        return int(conn.execute(text("SELECT COALESCE(MAX(id), 0) FROM change_log")).scalar_one())
+
+
+def meta(engine: Engine) -> dict[str, str]:
+    return dict(_read(engine, "SELECT key, value FROM meta").itertuples(index=False, name=None))
+
+
+def rounds(engine: Engine, scope: Scope) -> pd.DataFrame:
+    """Rounds the scope may look at: published ones for the public, all for signed-in users."""
+    where = "" if scope.role != "public" else " WHERE state = 'published'"
+    return _read(engine, f"SELECT year, state, window_open, window_close FROM round{where} ORDER BY year")
+
+
+def provinces(engine: Engine) -> pd.DataFrame:
+    return _read(engine, "SELECT code AS province_code, iso, name_th, name_en, region6, region4 FROM province "
+                         "ORDER BY code")
+
+
+def districts(engine: Engine) -> pd.DataFrame:
+    return _read(engine, "SELECT code AS district_code, province_code, name_th, name_en FROM district")
+
+
+def laos(engine: Engine) -> pd.DataFrame:
+    """The LAO registry is public information."""
+    return _read(engine, f"SELECT {LAO_FIELDS}, l.area_km2 FROM lao l ORDER BY l.code")
+
+
+def catalogue(engine: Engine, year: int | None = None) -> pd.DataFrame:
+    where = "" if year is None else " WHERE year = :y"
+    return _read(engine, f"SELECT * FROM indicator{where} ORDER BY year, code", {"y": year})
+
+
+def summaries(engine: Engine, scope: Scope, year: int | None = None, domain: str | None = None,
+              province: str | None = None, lao: str | None = None) -> pd.DataFrame:
+    """Roll-ups per LAO × year × domain, with the LAO's attributes."""
+    cond, params = scope.row_filter("s.year")
+    where = [cond]
+    for col, val, key in (("s.year", year, "y"), ("s.domain", domain, "d"), ("l.province_code", province, "p"),
+                          ("l.code", lao, "lao")):
+        if val is not None:
+            where.append(f"{col} = :{key}")
+            params[key] = val
+    return _read(engine, f"SELECT s.year, s.domain, s.n_pass, s.n_fail, s.n_not_done, s.n_no_service, "
+                         f"s.pass_rate, {LAO_FIELDS} FROM summary s JOIN lao l ON l.code = s.lao_code "
+                         f"WHERE {' AND '.join(where)}", params)
+
+
+def results(engine: Engine, scope: Scope, year: int | None = None, indicator: str | None = None,
+            province: str | None = None, lao: str | None = None, outcome: str | None = None) -> pd.DataFrame:
+    cond, params = scope.row_filter("r.year")
+    where = [cond]
+    for col, val, key in (("r.year", year, "y"), ("r.indicator_code", indicator, "i"),
+                          ("l.province_code", province, "p"), ("l.code", lao, "lao"), ("r.outcome", outcome, "o")):
+        if val is not None:
+            where.append(f"{col} = :{key}")
+            params[key] = val
+    return _read(engine, f"SELECT r.year, r.indicator_code, r.domain, r.pct, r.outcome, {LAO_FIELDS} "
+                         f"FROM result r JOIN lao l ON l.code = r.lao_code WHERE {' AND '.join(where)}", params)
+
+
+def indicator_outcomes(engine: Engine, scope: Scope, year: int) -> pd.DataFrame:
+    """Outcome counts per indicator × LAO type × province for one round (small: the nation in ~30k rows)."""
+    cond, params = scope.row_filter("r.year")
+    params["y"] = year
+    return _read(engine, "SELECT r.indicator_code, r.domain, l.type, l.province_code, r.outcome, COUNT(*) AS n "
+                         "FROM result r JOIN lao l ON l.code = r.lao_code "
+                         f"WHERE r.year = :y AND {cond} "
+                         "GROUP BY r.indicator_code, r.domain, l.type, l.province_code, r.outcome", params)
+
+
+def submissions(engine: Engine, scope: Scope, year: int, province: str | None = None) -> pd.DataFrame:
+    """Current submission state of every LAO in scope for a round (LAOs with none: state 'not_started')."""
+    cond, params = scope.row_filter(":y")
+    params["y"] = year
+    where = [cond]
+    if province is not None:
+        where.append("l.province_code = :p")
+        params["p"] = province
+    df = _read(engine, f"SELECT {LAO_FIELDS}, s.state, s.revision, s.submitted_at, s.submitted_by "
+                       "FROM lao l LEFT JOIN submission s ON s.lao_code = l.code AND s.year = :y AND s.is_current "
+                       f"WHERE {' AND '.join(where)} ORDER BY l.code", params)
+    df["state"] = df["state"].fillna("not_started")
+    return df
+
+
+def values(engine: Engine, scope: Scope, lao: str, year: int) -> pd.DataFrame:
+    """The figures of an LAO's current revision for a round, as entered."""
+    cond, params = scope.row_filter("s.year")
+    params.update(lao=lao, y=year)
+    return _read(engine, "SELECT v.indicator_code, v.frame, v.delivered, v.evidence_url, v.note, s.revision, "
+                         "s.state, s.submitted_at FROM indicator_value v JOIN submission s ON s.id = v.submission_id "
+                         "JOIN lao l ON l.code = s.lao_code "
+                         f"WHERE s.lao_code = :lao AND s.year = :y AND s.is_current AND {cond}", params)
+
+
+def change_log(engine: Engine, scope: Scope, limit: int = 200) -> pd.DataFrame:
+    if not scope.can_administer:
+        return pd.DataFrame(columns=["at", "who", "action", "detail", "file_name", "n_rows"])
+    return _read(engine, "SELECT at, who, action, detail, file_name, n_rows FROM change_log "
+                         "ORDER BY id DESC LIMIT :n", {"n": limit})
