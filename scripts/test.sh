@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Run the tests:  scripts/test.sh [pytest args...]      (no path given: the whole tests/ suite)
+#
+# Sets up .venv (dev) and the Debian packages, starts a throwaway PostgreSQL unless DATABASE_URL
+# is already set, points the browser tests at Debian's Chromium, and always stops PostgreSQL again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --dev --system
+
+if [ -z "${DATABASE_URL:-}" ]; then
+  # shellcheck source=scripts/pg.sh
+  source scripts/pg.sh
+  trap pg_down EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  if pg_up; then
+    echo "test.sh: throwaway PostgreSQL on 127.0.0.1:$PGPORT"
+  elif [ "${LAO_REQUIRE_ALL:-}" = 1 ]; then
+    echo "test.sh: could not start PostgreSQL and LAO_REQUIRE_ALL=1" >&2
+    exit 1
+  else
+    echo "test.sh: no PostgreSQL; tests marked 'postgres' will be skipped" >&2
+  fi
+fi
+
+if [ -z "${LAO_CHROMIUM:-}" ] && [ -x /usr/bin/chromium ]; then
+  export LAO_CHROMIUM=/usr/bin/chromium
+fi
+export PATH="$PWD/.venv/bin:$PATH"
+
+# Default to tests/ unless some argument is an existing path (or path::test id).
+has_path=0
+for arg in "$@"; do
+  if [ -e "${arg%%::*}" ]; then has_path=1; fi
+done
+if [ "$has_path" = 0 ]; then set -- "$@" tests; fi
+
+# Not exec: the EXIT trap must still stop PostgreSQL.
+.venv/bin/python -m pytest "$@"
