@@ -1,0 +1,83 @@
+"""Methodology: how outcomes and summaries are worked out, and the catalogue of every year."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data, ui
+from scoring.catalogue import domains
+from scoring.laotypes import type_name
+from scoring.peers import MIN_PEERS, SIZE_LABELS
+from scoring.rules import OUTCOME_LABELS, OUTCOMES, RULES
+
+
+def catalogue_table(cat: pd.DataFrame, lang: str) -> pd.DataFrame:
+    tr = ui.tr
+    return pd.DataFrame({
+        tr("col_code"): cat["code"],
+        tr("col_domain"): cat["domain"],
+        tr("col_indicator"): [ui.indicator_label("", n, p).strip() for n, p in
+                              zip(cat[f"name_{lang}"], cat["provenance"])],
+        tr("col_measure"): cat["measure"].map(lambda m: tr(f"measure_{m}")),
+        tr("col_target"): cat["target"],
+        tr("col_applies"): cat["applies_to"].map(
+            lambda a: ", ".join(type_name(x, lang, short=True) for x in a.split(";"))),
+        tr("col_frame"): cat[f"frame_{lang}"],
+        tr("col_delivered"): cat[f"delivered_{lang}"],
+        tr("col_provenance"): cat["provenance"].map({"verified": tr("verified"), "illustrative": tr("illustrative")}),
+        tr("col_source"): cat["source"],
+    })
+
+
+def changes(cat: pd.DataFrame, year: int) -> dict[str, list[str]]:
+    this, prev = cat[cat["year"] == year].set_index("code"), cat[cat["year"] == year - 1].set_index("code")
+    if prev.empty:
+        return {}
+    both = this.index.intersection(prev.index)
+    moved = [c for c in both if this.at[c, "target"] != prev.at[c, "target"]]
+    return {"meth_added": sorted(set(this.index) - set(prev.index)),
+            "meth_retired": sorted(set(prev.index) - set(this.index)),
+            "meth_target_changed": [f"{c}: {prev.at[c, 'target']:g} → {this.at[c, 'target']:g}" for c in moved]}
+
+
+def render() -> None:
+    lang, tr, v = ui.lang(), ui.tr, data.version()
+    st.title(tr("meth_title"))
+    st.write(tr("meth_intro"))
+
+    st.subheader(tr("meth_rules"))
+    outcome_rows = [(OUTCOME_LABELS["th"][o], OUTCOME_LABELS["en"][o]) for o in OUTCOMES]
+    for r in RULES.values():
+        tag = tr("meth_official_rule") if r.official else tr("meth_own_rule")
+        st.markdown(f"**{tr('measure_' + r.measure)}** ({tag})")
+        st.write(r.describe(lang))
+    st.dataframe(pd.DataFrame(outcome_rows, columns=["ภาษาไทย", "English"]), hide_index=True)
+
+    st.subheader(tr("meth_rollup"))
+    st.write(tr("meth_rollup_text"))
+    st.subheader(tr("meth_peers"))
+    st.write(tr("meth_peers_text", min_peers=MIN_PEERS))
+    st.dataframe(pd.DataFrame({tr("meth_size_bands"): list(SIZE_LABELS[lang].values())}), hide_index=True)
+
+    st.subheader(tr("meth_catalogue"))
+    cat = data.catalogue(v)
+    years = sorted(cat["year"].unique().tolist(), reverse=True)
+    year = ui.query_select("year", years, tr("year"), default=years[0] if years else None,
+                           format_func=str, where=st, parse=int)
+    if year is None:
+        return
+    dnames = domains()[f"name_{lang}"]
+    this = cat[cat["year"] == year]
+    st.caption(tr("illustrative_note"))
+    table = catalogue_table(this, lang)
+    for d, part in table.groupby(tr("col_domain"), sort=True):
+        st.markdown(f"**{tr('domain')} {d}: {dnames.get(d, '')}** ({len(part)})")
+        st.dataframe(part.drop(columns=[tr("col_domain")]), hide_index=True, width="stretch")
+    ui.downloads(table, f"catalogue-{year}", key="catalogue")
+    diff = changes(cat, year)
+    if diff:
+        st.markdown(f"**{tr('meth_changes')}**")
+        lines = [f"- {tr(k)}: {', '.join(v)}" for k, v in diff.items() if v]
+        st.markdown("\n".join(lines) if lines else tr("meth_no_changes"))
+    st.subheader(tr("meth_sources"))
+    st.write(tr("meth_sources_text"))

@@ -1,0 +1,36 @@
+"""Helpers for AppTest runs of the whole app against a test database."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+from streamlit.util import calc_hash
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+
+
+def open_page(url_path: str | None = None, **params) -> AppTest:
+    """Run the app as a browser would on /<url_path>?params.
+
+    Pages are callables registered with st.navigation, which AppTest.switch_page cannot address
+    (it takes file paths), so select the page by the hash Streamlit gives its url_path.
+    """
+    at = AppTest.from_file(APP, default_timeout=60)
+    for k, v in params.items():
+        at.query_params[k] = str(v)
+    if url_path:
+        at._page_hash = calc_hash(url_path)      # what st.Page uses as the script hash
+    return at.run()
+
+
+def plotly_specs(at: AppTest) -> list[dict]:
+    return [json.loads(e.proto.spec) for e in at.get("plotly_chart")]
+
+
+def texts(at: AppTest) -> str:
+    """All visible text of markdown, captions, titles and headers, for simple content checks."""
+    parts = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error"):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    return "\n".join(parts)
