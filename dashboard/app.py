@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data, ui
+from dashboard import data, nav, ui
 from dashboard.i18n import LANGS
-from pages import methodology
+from pages import admin, indicators, lao, methodology, overview, province, submissions
 from store.db import has_schema
 
-PAGES = (  # url path (contract), title key, render function, icon
+PAGES = (  # url path (contract), title key, render function, icon; the first is the default
+    ("overview", "nav_overview", overview.render, ":material/map:"),
+    ("province", "nav_province", province.render, ":material/location_city:"),
+    ("lao", "nav_lao", lao.render, ":material/assignment:"),
+    ("indicators", "nav_indicators", indicators.render, ":material/checklist:"),
+    ("submissions", "nav_submissions", submissions.render, ":material/inbox:"),
+    ("admin", "nav_admin", admin.render, ":material/admin_panel_settings:"),
     ("methodology", "nav_methodology", methodology.render, ":material/menu_book:"),
 )
 
@@ -30,6 +36,7 @@ def main() -> None:
     lang = ui.lang()
     pages = [st.Page(fn, title=ui.tr(key), icon=icon, url_path=path, default=(i == 0))
              for i, (path, key, fn, icon) in enumerate(PAGES)]
+    nav.register({path: p for (path, *_), p in zip(PAGES, pages)})
     page = st.navigation(pages)
     st.session_state["qp_lang"] = lang
     st.sidebar.segmented_control(ui.tr("language"), LANGS, key="qp_lang", required=True,

@@ -8,6 +8,8 @@ from __future__ import annotations
 from typing import Callable, Sequence
 
 import pandas as pd
+
+import geo
 import streamlit as st
 
 from . import data
@@ -72,13 +74,13 @@ def carry_params(*names: str, **overrides) -> dict[str, str]:
 
 
 def downloads(df: pd.DataFrame, name: str, where=None, key: str | None = None) -> None:
-    """CSV and Excel downloads of exactly the table shown (formula-safe)."""
+    """CSV and Excel downloads of exactly the table shown (formula-safe), built only when clicked."""
     where = where or st
     key = key or name
     c1, c2 = where.columns(2)
-    c1.download_button(tr("download_csv"), to_csv_bytes(df), f"{name}.csv", "text/csv", key=f"csv_{key}",
+    c1.download_button(tr("download_csv"), lambda: to_csv_bytes(df), f"{name}.csv", "text/csv", key=f"csv_{key}",
                        icon=":material/download:")
-    c2.download_button(tr("download_xlsx"), to_xlsx_bytes(df), f"{name}.xlsx",
+    c2.download_button(tr("download_xlsx"), lambda: to_xlsx_bytes(df), f"{name}.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"xlsx_{key}",
                        icon=":material/table:")
 
@@ -103,3 +105,8 @@ def indicator_label(code: str, name: str, provenance: str) -> str:
 def synthetic_banner() -> None:
     if data.meta(data.version()).get("synthetic") == "1":
         st.info(tr("synthetic_banner"), icon=":material/science:")
+
+
+# Map figures are pure functions of their inputs; caching them keeps warm reruns well under budget.
+province_map = st.cache_data(show_spinner=False, max_entries=64)(geo.province_map)
+district_map = st.cache_data(show_spinner=False, max_entries=64)(geo.district_map)

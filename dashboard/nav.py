@@ -1,0 +1,20 @@
+"""The registered pages by url path, so a page can link to another (st.page_link / st.switch_page
+need the st.Page object for pages that are functions)."""
+from __future__ import annotations
+
+import streamlit as st
+
+_PAGES: dict[str, st.Page] = {}
+
+
+def register(pages: dict[str, st.Page]) -> None:
+    _PAGES.clear()
+    _PAGES.update(pages)
+
+
+def page(url_path: str) -> st.Page:
+    return _PAGES[url_path]
+
+
+def link(url_path: str, label: str, params: dict[str, str], where=None, **kw) -> None:
+    (where or st).page_link(page(url_path), label=label, query_params=params, **kw)

@@ -1,0 +1,157 @@
+"""National overview for ODLOC executives: headline figures, maps by province and district,
+change over time, and the spread of results by LAO type and region."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+import geo
+from dashboard import charts, data, filters, nav, ui
+from dashboard.i18n import pct, signed, year_label
+from scoring.areas import LOW_COVERAGE, area_table, distribution, movers
+from scoring.catalogue import domains
+from scoring.laotypes import type_name
+
+METRICS = ("pass_rate", "coverage", "change", "domain")
+CARRY = ("year", "type", "lang", "metric", "domain", "region")
+
+
+def load(year: int, type_code: str, region: str, domain: str):
+    v, scope = data.version(), data.scope()
+    laos = data.laos(v).merge(data.provinces(v)[["province_code", "region6"]], on="province_code")
+    laos = filters.apply(laos, type_code, region)
+    keep = laos["lao_code"]
+    allyears = data.summaries(v, scope, domain=domain)
+    allyears = allyears[allyears["lao_code"].isin(keep)]
+    return laos, allyears[allyears["year"] == year], allyears[allyears["year"] == year - 1], allyears
+
+
+def headline(nat: pd.Series, has_prev: bool) -> None:
+    tr = ui.tr
+    c = st.columns(4)
+    c[0].metric(tr("overview_submitted"), f"{int(nat.n_submitted):,} / {int(nat.n_laos):,}",
+                help=tr("overview_submitted_help"))
+    c[1].metric(tr("overview_rate"), pct(nat.pass_rate), help=tr("overview_rate_help"))
+    c[2].metric(tr("overview_allpass"), pct(nat.all_pass_share), help=tr("overview_allpass_help"))
+    c[3].metric(tr("overview_change"), signed(nat.change, unit=" pp") if has_prev else "–",
+                help=tr("overview_change_help"))
+    for col, key in zip(c, ("overview_submitted_help", "overview_rate_help", "overview_allpass_help",
+                            "overview_change_help" if has_prev else "overview_no_prev")):
+        col.caption(tr(key))
+
+
+def area_frame(table: pd.DataFrame, key: str, names: pd.DataFrame, value: str, metric_label: str) -> pd.DataFrame:
+    lang, tr = ui.lang(), ui.tr
+    df = table.merge(names, on=key, how="left")
+    fmt = signed if value == "change" else pct
+    df["hover"] = [tr("overview_hover", name=n, metric=metric_label, value=fmt(x), n=int(s), N=int(N))
+                   for n, x, s, N in zip(df[f"name_{lang}"], df[value], df["n_submitted"], df["n_laos"])]
+    return df
+
+
+def area_table_view(df: pd.DataFrame, key: str, name_col: str) -> pd.DataFrame:
+    tr = ui.tr
+    cols = {key: tr("col_code"), name_col: tr("col_province" if key == "province_code" else "col_district"),
+            "n_laos": tr("col_n_laos"), "n_submitted": tr("col_n_submitted"), "coverage": tr("col_coverage"),
+            "pass_rate": tr("col_pass_rate"), "pass_rate_prev": tr("col_prev"), "change": tr("col_change")}
+    out = df[[c for c in cols if c in df.columns]].rename(columns=cols).round(1)
+    out[tr("col_low_coverage")] = df["low_coverage"].map({True: tr("yes"), False: tr("no")}).to_numpy()
+    return out
+
+
+def map_section(prov: pd.DataFrame, dist: pd.DataFrame, value: str, metric_label: str, year: int) -> None:
+    lang, tr, v = ui.lang(), ui.tr, data.version()
+    scale = "diverging" if value == "change" else "sequential"
+    zrange = None if value == "change" else (0, 100)
+    common = dict(hover_col="hover", low_coverage_col="low_coverage", scale=scale, zrange=zrange, lang=lang,
+                  colorbar_title=metric_label, missing_label=tr("overview_no_value"),
+                  low_coverage_label=tr("overview_low_coverage", pct=int(LOW_COVERAGE)))
+    tab_p, tab_d = st.tabs([tr("overview_by_province"), tr("overview_by_district")])
+    with tab_p:
+        pf = area_frame(prov, "province_code", data.provinces(v), value, metric_label)
+        fig = ui.province_map(pf, value, uirevision="overview-provinces", **common)
+        ranked = pf.dropna(subset=[value]).sort_values(value)
+        summary = None if ranked.empty else tr(
+            "overview_map_summary", metric=metric_label, top=ranked.iloc[-1][f"name_{lang}"],
+            top_v=pct(ranked.iloc[-1][value]), low=ranked.iloc[0][f"name_{lang}"], low_v=pct(ranked.iloc[0][value]),
+            n_low=int(pf["low_coverage"].sum()))
+        event = ui.chart_with_table(fig, area_table_view(pf, "province_code", f"name_{lang}"),
+                                    f"provinces-{value}-{year}", summary=summary, config=geo.PLOTLY_CONFIG,
+                                    key="map_provinces", on_select="rerun", selection_mode="points")
+        clicked = [p.get("location") for p in (event.selection.points if event else []) if p.get("location")]
+        if clicked:
+            st.switch_page(nav.page("province"), query_params=ui.carry_params(*CARRY, province=clicked[0]))
+        province_picker(pf)
+    with tab_d:
+        df = area_frame(dist, "district_code", data.districts(v), value, metric_label)
+        fig = ui.district_map(df, value, uirevision="overview-districts", **common)
+        ui.chart_with_table(fig, area_table_view(df, "district_code", f"name_{lang}"),
+                            f"districts-{value}-{year}", config=geo.PLOTLY_CONFIG, key="map_districts")
+
+
+def province_picker(pf: pd.DataFrame) -> None:
+    lang, tr = ui.lang(), ui.tr
+    st.caption(tr("overview_click_hint"))
+    names = dict(zip(pf["province_code"], pf[f"name_{lang}"]))
+    code = st.selectbox(tr("overview_goto"), sorted(names, key=names.get), format_func=names.get,
+                        index=None, key="goto_province")
+    if code:
+        nav.link("province", tr("overview_goto_link", name=names[code]),
+                 ui.carry_params(*CARRY, province=code), icon=":material/arrow_forward:")
+
+
+def trend_section(allyears: pd.DataFrame, laos: pd.DataFrame, prov: pd.DataFrame) -> None:
+    lang, tr, v = ui.lang(), ui.tr, data.version()
+    st.subheader(tr("overview_trend"))
+    rows = [(y, area_table(g, laos, None).iloc[0]["pass_rate"]) for y, g in allyears.groupby("year")]
+    tdf = pd.DataFrame(rows, columns=[tr("col_year"), tr("col_pass_rate")]).round(1)
+    ui.chart_with_table(charts.trend(tdf, tr("col_year"), tr("col_pass_rate"), tr("overview_trend_line")), tdf,
+                        "national-trend", key="trend")
+    named = prov.merge(data.provinces(v)[["province_code", f"name_{lang}"]], on="province_code")
+    up, down = movers(named, "province_code")
+    c1, c2 = st.columns(2)
+    for col, title, df in ((c1, "overview_improved", up), (c2, "overview_fell", down)):
+        col.markdown(f"**{tr(title)}**")
+        view = area_table_view(df, "province_code", f"name_{lang}")
+        col.dataframe(view, hide_index=True, width="stretch")
+        ui.downloads(view, f"provinces-{title}", where=col, key=title)
+
+
+def breakdown_section(summary: pd.DataFrame, laos: pd.DataFrame) -> None:
+    lang, tr = ui.lang(), ui.tr
+    st.subheader(tr("overview_breakdown"))
+    st.caption(tr("overview_breakdown_note"))
+    s = summary.merge(laos[["lao_code", "region6"]], on="lao_code")
+    for by, label in (("type", lambda c: type_name(c, lang)), ("region6", lambda c: filters.region_name(c, lang))):
+        dist = distribution(s, by)
+        dist[tr("col_group")] = dist[by].map(label)
+        view = dist[[tr("col_group"), "n", "min", "q1", "median", "q3", "max"]].round(1).rename(columns={
+            "min": tr("col_min"), "q1": tr("col_q1"), "median": tr("col_median"), "q3": tr("col_q3"),
+            "max": tr("col_max")})
+        ui.chart_with_table(charts.quartile_boxes(dist, tr("col_group"), x_title=tr("col_pass_rate")), view,
+                            f"spread-{by}", key=f"spread_{by}")
+
+
+def render() -> None:
+    lang, tr = ui.lang(), ui.tr
+    year, type_code, region = filters.year(), filters.lao_type(), filters.region()
+    if year is None:
+        return
+    st.title(tr("overview_title"))
+    st.caption(year_label(year, lang))
+    metric = ui.query_select("metric", METRICS, tr("overview_metric"), default="pass_rate", where=st,
+                             format_func=lambda m: tr(f"metric_{m}"))
+    dnames = domains()[f"name_{lang}"]
+    domain = ui.query_select("domain", [str(d) for d in dnames.index], tr("domain"), default="1", where=st,
+                             format_func=lambda d: f"{d}. {dnames[int(d)]}") if metric == "domain" else "all"
+    laos, summary, prev, allyears = load(year, type_code, region, domain)
+    has_prev = not prev.empty
+    nat = area_table(summary, laos, None, prev if has_prev else None).iloc[0]
+    headline(nat, has_prev)
+    value = {"domain": "pass_rate"}.get(metric, metric)
+    label = tr(f"metric_{metric}") + (f" ({tr('domain')} {domain})" if metric == "domain" else "")
+    prov = area_table(summary, laos, "province_code", prev)
+    dist = area_table(summary, laos.dropna(subset=["district_code"]), "district_code", prev)
+    map_section(prov, dist, value, label, year)
+    trend_section(allyears, laos, prov)
+    breakdown_section(summary, laos)
