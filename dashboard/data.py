@@ -91,3 +91,8 @@ def values(_v: int, scope: Scope, lao: str, year: int) -> pd.DataFrame:
 
 def clear() -> None:
     st.cache_data.clear()
+
+
+@_cache
+def indicator_history(_v: int, scope: Scope, indicator: str) -> pd.DataFrame:
+    return queries.indicator_history(engine(), scope, indicator)

@@ -120,3 +120,12 @@ def change_log(engine: Engine, scope: Scope, limit: int = 200) -> pd.DataFrame:
         return pd.DataFrame(columns=["at", "who", "action", "detail", "file_name", "n_rows"])
     return _read(engine, "SELECT at, who, action, detail, file_name, n_rows FROM change_log "
                          "ORDER BY id DESC LIMIT :n", {"n": limit})
+
+
+def indicator_history(engine: Engine, scope: Scope, indicator: str) -> pd.DataFrame:
+    """Outcome counts of one indicator code per round and LAO type (rounds without it have no rows)."""
+    cond, params = scope.row_filter("r.year")
+    params["i"] = indicator
+    return _read(engine, "SELECT r.year, l.type, r.outcome, COUNT(*) AS n FROM result r "
+                         "JOIN lao l ON l.code = r.lao_code "
+                         f"WHERE r.indicator_code = :i AND {cond} GROUP BY r.year, l.type, r.outcome", params)

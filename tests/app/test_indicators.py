@@ -1,0 +1,80 @@
+"""Indicators page: rankings and per-indicator figures equal an independent computation."""
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from tests.app.apptest import open_page, texts
+
+YEAR = 2568
+
+
+@pytest.fixture(autouse=True)
+def _app_db(monkeypatch, sample_db_url):
+    monkeypatch.setenv("DATABASE_URL", sample_db_url)
+
+
+def rates(url, year, group, where="", args=()):
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
+        rows = conn.execute(
+            f"SELECT {group}, 100.0 * SUM(outcome = 'pass') / SUM(outcome != 'no_service') FROM result r "
+            f"JOIN lao l ON l.code = r.lao_code WHERE year = ? {where} GROUP BY {group}", (year, *args)).fetchall()
+    return dict(rows)
+
+
+@pytest.mark.parametrize("type_code", [None, "sao", "subdistrict_mun"])
+def test_domains_ranked_by_pass_rate(sample_db_url, type_code):
+    params = {"year": YEAR, "lang": "en"} | ({"type": type_code} if type_code else {})
+    at = open_page("indicators", **params)
+    assert not at.exception
+    where, args = ("AND l.type = ?", (type_code,)) if type_code else ("", ())
+    expected = rates(sample_db_url, YEAR, "r.domain", where, args)
+    table = at.dataframe[0].value
+    shown = dict(zip(table["Domain"].str.split(".").str[0].astype(int), table["pass_rate"]))
+    assert shown == pytest.approx({d: round(r, 1) for d, r in expected.items()}, abs=0.051)
+    assert list(table["pass_rate"]) == sorted(table["pass_rate"])       # worst first
+
+
+@pytest.mark.parametrize("domain", [str(d) for d in range(1, 9)])
+def test_every_domain_lists_its_indicators(sample_db_url, domain):
+    at = open_page("indicators", year=YEAR, domain=domain, lang="en")
+    assert not at.exception
+    expected = rates(sample_db_url, YEAR, "r.indicator_code", "AND r.domain = ?", (int(domain),))
+    table = at.dataframe[1].value
+    shown = dict(zip(table["Indicator"].str.split(" ").str[0], table["pass_rate"]))
+    assert shown == pytest.approx({c: round(r, 1) for c, r in expected.items()}, abs=0.051)
+
+
+def test_one_indicator_by_type_marks_types_it_does_not_apply_to(sample_db_url):
+    at = open_page("indicators", year=YEAR, domain=1, indicator="1.01", lang="en")
+    by_type = at.dataframe[2].value.set_index("Type")["Pass rate (%)"]
+    expected = rates(sample_db_url, YEAR, "l.type", "AND r.indicator_code = '1.01'")
+    assert by_type["Subdistrict Administrative Organization"] == f"{expected['sao']:.1f}%"
+    assert by_type["Provincial Administrative Organization"] == "does not apply to this type"
+
+
+def test_indicator_absent_in_a_year_is_said_so_not_zero():
+    at = open_page("indicators", year=2565, domain=1, indicator="1.14", lang="en")
+    assert not at.exception
+    assert "not in the 2565 catalogue" in texts(at)
+    at = open_page("indicators", year=YEAR, domain=1, indicator="1.14", lang="en")
+    history = at.dataframe[4].value.set_index("Year (B.E.)")["Pass rate (%)"]
+    assert history[2565] == "not in this round"
+    assert history[2566].endswith("%")
+
+
+def test_failing_laos_link_to_their_scorecards(sample_db_url):
+    at = open_page("indicators", year=YEAR, domain=1, indicator="1.01", lang="en")
+    with sqlite3.connect(sample_db_url.removeprefix("sqlite:///")) as conn:
+        (n,), = conn.execute("SELECT COUNT(*) FROM result WHERE year = ? AND indicator_code = '1.01' "
+                             "AND outcome IN ('fail', 'not_done')", (YEAR,)).fetchall()
+    table = at.dataframe[5].value
+    assert len(table) == n > 0
+    assert table["Scorecard"].str.match(rf"lao\?lao=\d{{7}}&year={YEAR}&lang=en").all()
+
+
+def test_illustrative_indicators_are_marked():
+    at = open_page("indicators", year=YEAR, domain=3, lang="en")
+    names = list(at.dataframe[1].value["Indicator"])
+    assert names and all(n.endswith("✳") for n in names)     # domain 3 has no verified indicator
