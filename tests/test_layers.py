@@ -1,0 +1,53 @@
+"""Imports flow one way: scoring, geo, store -> dashboard -> pages. Pure packages never see Streamlit."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PURE = ("scoring", "geo", "store", "sample_data")
+FORBIDDEN = {  # package -> top-level modules it must not import
+    "scoring": {"streamlit", "dashboard", "pages", "store", "sqlalchemy"},
+    "geo": {"streamlit", "dashboard", "pages", "store", "sqlalchemy"},
+    "store": {"streamlit", "dashboard", "pages"},
+    "sample_data": {"streamlit", "dashboard", "pages"},
+    "dashboard": {"pages"},
+}
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_layer_rule(package):
+    bad = {}
+    for f in (ROOT / package).rglob("*.py"):
+        if package == "dashboard" and f.name == "app.py":
+            continue                      # the entry point is where pages are registered
+        hit = imported_modules(f) & FORBIDDEN[package]
+        if hit:
+            bad[str(f.relative_to(ROOT))] = sorted(hit)
+    assert not bad, f"imports against the layer rule: {bad}"
+
+
+def test_the_rule_is_checked_on_real_files():
+    assert "streamlit" in imported_modules(ROOT / "dashboard" / "data.py")
+    assert len(list((ROOT / "scoring").rglob("*.py"))) >= 5
+
+
+def test_only_the_data_module_mixes_streamlit_and_the_database():
+    mixers = [f.name for f in (ROOT / "dashboard").glob("*.py")
+              if {"streamlit", "sqlalchemy"} <= imported_modules(f)]
+    assert mixers in ([], ["data.py"])
+    pages = [f for f in (ROOT / "pages").glob("*.py") if {"sqlalchemy", "store"} & imported_modules(f)]
+    assert not pages, f"pages must read through dashboard.data: {pages}"
