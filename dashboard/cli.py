@@ -102,8 +102,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--lang", choices=["th", "en"], default="th")
     s.set_defaults(func=cmd_report)
     s = sub.add_parser("bench", help="performance figures, one JSON object per line")
-    s.add_argument("--only", help="comma-separated bench names to run")
-    s.add_argument("--skip-seed", action="store_true", help="reuse the existing database")
+    s.add_argument("--only", help="comma-separated: seed, scoring, import, pages, maps, pdf, memory")
     s.set_defaults(func=cmd_bench)
     return p
 

@@ -1,0 +1,197 @@
+"""`python -m dashboard bench`: performance figures on the national sample, one JSON object per line.
+
+Works on a fresh national sample in a temporary SQLite file (never the user's database), so the
+figures are comparable from run to run. Budgets are those of DESIGN.md.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+BUDGETS = {"seed_s": 90, "score_rows_per_s": 1_000_000, "import_s": 30, "page_warm_s": 0.5, "page_cold_s": 4,
+           "province_map_kb": 250, "district_map_kb": 800, "pdf_s": 3, "memory_mb": 800}
+PAGE_VIEWS = {  # default view of each page, plus the largest province for the province page
+    "overview": {}, "province": {"province": "30"}, "lao": {}, "indicators": {}, "submissions": {},
+    "methodology": {},
+}
+
+
+def record(name: str, value: float, unit: str, budget_key: str | None = None, **extra) -> dict:
+    out = {"bench": name, "value": round(value, 3), "unit": unit, **extra}
+    if budget_key:
+        budget = BUDGETS[budget_key]
+        out["budget"] = budget
+        out["ok"] = bool(value >= budget) if budget_key == "score_rows_per_s" else bool(value <= budget)
+    return out
+
+
+def bench_seed(ctx):
+    from store.db import make_engine
+    from store.seed import seed
+    info = seed(make_engine(ctx["url"]))
+    ctx["rows"] = info["indicator_rows"]
+    yield record("seed", info["seconds"], "s", "seed_s", laos=info["laos"], indicator_rows=info["indicator_rows"])
+
+
+def bench_scoring(ctx):
+    import pandas as pd
+    from sqlalchemy import text
+
+    from scoring.engine import score_submissions
+    from store.db import make_engine
+    from store.materialise import catalogue_frame
+    engine = make_engine(ctx["url"])
+    with engine.connect() as conn:
+        subs = pd.read_sql(text("SELECT s.id AS submission_id, s.lao_code, s.year, l.type FROM submission s "
+                                "JOIN lao l ON l.code = s.lao_code WHERE s.state = 'submitted' AND s.is_current"), conn)
+        vals = pd.read_sql(text("SELECT submission_id, indicator_code, frame, delivered FROM indicator_value"), conn)
+        cat = catalogue_frame(conn)
+    times = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        out = score_submissions(vals, subs, cat)
+        times.append(time.perf_counter() - t0)
+    best = min(times)
+    yield record("scoring", len(out) / best, "rows/s", "score_rows_per_s", rows=len(out), seconds=round(best, 3))
+
+
+def bench_import(ctx):
+    from sample_data.round_file import national_round_file
+    from store.db import make_engine
+    from store.imports import import_submissions
+    work = Path(ctx["dir"]) / "import.sqlite"
+    shutil.copy(ctx["path"], work)
+    engine = make_engine(f"sqlite:///{work}")
+    csv = Path(ctx["dir"]) / "round-2569.csv"
+    national_round_file(engine, 2569, csv)
+    t0 = time.perf_counter()
+    report = import_submissions(engine, csv, who="bench")
+    yield record("import_sqlite", time.perf_counter() - t0, "s", "import_s", rows=report.rows)
+    pg = os.environ.get("LAO_BENCH_PG_URL")
+    if pg:
+        from store.seed import seed
+        pg_engine = make_engine(pg)
+        seed(pg_engine)
+        t0 = time.perf_counter()
+        report = import_submissions(pg_engine, csv, who="bench")
+        yield record("import_postgres", time.perf_counter() - t0, "s", "import_s", rows=report.rows)
+
+
+PAGE_SCRIPT = """
+import json, os, sys, time
+from streamlit.testing.v1 import AppTest
+from streamlit.util import calc_hash
+page, params = sys.argv[1], json.loads(sys.argv[2])
+at = AppTest.from_file(sys.argv[3], default_timeout=120)
+for k, v in params.items():
+    at.query_params[k] = v
+at._page_hash = calc_hash(page)
+t0 = time.perf_counter(); at.run(); cold = time.perf_counter() - t0
+warm = min(time.perf_counter() - t0 for t0 in [time.perf_counter() for _ in range(3)] if at.run() or True)
+print(json.dumps({"cold": cold, "warm": warm, "errors": len(at.exception)}))
+"""
+
+
+def bench_pages(ctx):
+    app = str(Path(__file__).resolve().parent / "app.py")
+    env = {**os.environ, "DATABASE_URL": ctx["url"]}
+    for page, params in PAGE_VIEWS.items():
+        # A fresh process per page: the first run includes imports and empty caches, as after a restart.
+        out = subprocess.run([sys.executable, "-c", PAGE_SCRIPT, page, json.dumps(params), app], env=env,
+                             capture_output=True, text=True, timeout=300)
+        if out.returncode != 0:
+            yield {"bench": f"page_{page}", "error": out.stderr.strip().splitlines()[-1:]}
+            continue
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        yield record(f"page_{page}_cold", r["cold"], "s", "page_cold_s", errors=r["errors"])
+        yield record(f"page_{page}_warm", r["warm"], "s", "page_warm_s", errors=r["errors"])
+
+
+def bench_maps(ctx):
+    import geo
+    from scoring.areas import area_table
+    from store import queries
+    from store.access import PUBLIC
+    from store.db import make_engine
+    engine = make_engine(ctx["url"])
+    s = queries.summaries(engine, PUBLIC, year=2568, domain="all")
+    laos = queries.laos(engine)
+    for level, key, budget in (("province", "province_code", "province_map_kb"),
+                               ("district", "district_code", "district_map_kb")):
+        t = area_table(s, laos.dropna(subset=[key]), key)
+        names = (queries.provinces if level == "province" else queries.districts)(engine)
+        t = t.merge(names, on=key)
+        t["hover"] = [f"{n}<br>อัตราผ่าน: {v:.1f}%<br>ส่งแล้ว {a} / {b} แห่ง" for n, v, a, b in
+                      zip(t["name_th"], t["pass_rate"], t["n_submitted"], t["n_laos"])]
+        fn = geo.province_map if level == "province" else geo.district_map
+        t0 = time.perf_counter()
+        size = len(fn(t, "pass_rate", code_col=key, hover_col="hover", low_coverage_col="low_coverage").to_json())
+        yield record(f"{level}_map_size", size / 1024, "KB", budget, build_s=round(time.perf_counter() - t0, 3))
+
+
+def bench_pdf(ctx):
+    try:
+        from dashboard.report import write_report
+    except ImportError:
+        return
+    from store.db import make_engine
+    engine = make_engine(ctx["url"])
+    with engine.connect() as conn:
+        from sqlalchemy import text
+        code = conn.execute(text("SELECT lao_code FROM summary WHERE year = 2568 AND domain = 'all' "
+                                 "ORDER BY lao_code LIMIT 1")).scalar_one()
+    out = Path(ctx["dir"]) / "report.pdf"
+    write_report(engine, code, 2568, out)        # warm the fonts and word breaker once
+    t0 = time.perf_counter()
+    write_report(engine, code, 2568, out)
+    yield record("pdf", time.perf_counter() - t0, "s", "pdf_s", lao=code, kb=round(out.stat().st_size / 1024, 1))
+
+
+MEMORY_SCRIPT = """
+import json, sys, psutil
+from streamlit.testing.v1 import AppTest
+from streamlit.util import calc_hash
+for page, params in json.loads(sys.argv[1]).items():
+    at = AppTest.from_file(sys.argv[2], default_timeout=120)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at._page_hash = calc_hash(page)
+    at.run()
+print(psutil.Process().memory_info().rss / 2**20)
+"""
+
+
+def bench_memory(ctx):
+    app = str(Path(__file__).resolve().parent / "app.py")
+    out = subprocess.run([sys.executable, "-c", MEMORY_SCRIPT, json.dumps(PAGE_VIEWS), app],
+                         env={**os.environ, "DATABASE_URL": ctx["url"]}, capture_output=True, text=True, timeout=600)
+    if out.returncode == 0:
+        yield record("memory_after_all_pages", float(out.stdout.strip().splitlines()[-1]), "MB", "memory_mb",
+                     note="resident memory of one process that ran every page (AppTest)")
+
+
+BENCHES = {"seed": bench_seed, "scoring": bench_scoring, "import": bench_import, "pages": bench_pages,
+           "maps": bench_maps, "pdf": bench_pdf, "memory": bench_memory}
+
+
+def run(args):
+    only = [b.strip() for b in (args.only or "").split(",") if b.strip()] or list(BENCHES)
+    with tempfile.TemporaryDirectory(prefix="lao-bench-") as tmp:
+        path = Path(tmp) / "national.sqlite"
+        ctx = {"dir": tmp, "path": path, "url": f"sqlite:///{path}"}
+        yield {"bench": "machine", "cores": os.cpu_count(), "python": sys.version.split()[0],
+               "date": time.strftime("%Y-%m-%d"), "numpy": np.__version__}
+        if "seed" not in only:
+            from store.db import make_engine
+            from store.seed import seed
+            seed(make_engine(ctx["url"]))
+        for name in only:
+            yield from BENCHES[name](ctx)
