@@ -9,6 +9,11 @@ OUTCOME_COLOURS = {"pass": "#0072B2", "fail": "#E69F00", "not_done": "#CC79A7", 
 BASE = dict(template="none", margin=dict(l=10, r=10, t=30, b=10), font=dict(family="Sarabun, Loma, sans-serif"))
 
 
+def short(text: str, n: int = 26) -> str:
+    """Axis labels stay readable on a phone; the table alternative carries the full name."""
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
 def trend(df: pd.DataFrame, x: str, y: str, title: str = "", y_title: str = "") -> go.Figure:
     fig = go.Figure(go.Scatter(x=df[x].astype(str), y=df[y], mode="lines+markers+text",
                                text=[f"{v:.1f}%" for v in df[y]], textposition="top center"))
@@ -29,7 +34,8 @@ def quartile_boxes(dist: pd.DataFrame, label: str, title: str = "", x_title: str
 
 def ranked_bars(df: pd.DataFrame, label: str, value: str, title: str = "", x_title: str = "",
                 text: pd.Series | None = None, height: int | None = None) -> go.Figure:
-    fig = go.Figure(go.Bar(x=df[value], y=df[label], orientation="h", marker_color="#0072B2",
+    fig = go.Figure(go.Bar(x=df[value], y=df[label].map(short), orientation="h", marker_color="#0072B2",
+                           hovertext=df[label], hoverinfo="text+x",
                            text=text if text is not None else [f"{v:.1f}%" for v in df[value]],
                            textposition="auto"))
     fig.update_layout(**BASE, title=title, height=height or 80 + 28 * len(df),
@@ -43,7 +49,8 @@ def outcome_stack(df: pd.DataFrame, label: str, names: dict[str, str], title: st
     total = df[list(OUTCOME_COLOURS)].sum(axis=1).where(lambda s: s > 0)
     for o, colour in OUTCOME_COLOURS.items():
         share = 100 * df[o] / total
-        fig.add_bar(x=share, y=df[label], orientation="h", name=names[o], marker_color=colour,
+        fig.add_bar(x=share, y=df[label].map(short), orientation="h", name=names[o], marker_color=colour,
+                    hovertext=df[label],
                     text=[f"{v:.0f}%" if v >= 6 else "" for v in share.fillna(0)], textposition="inside")
     fig.update_layout(**BASE, barmode="stack", title=title, height=90 + 30 * len(df),
                       xaxis=dict(range=[0, 100], ticksuffix="%"), yaxis=dict(autorange="reversed", automargin=True),

@@ -29,7 +29,7 @@ def domain_section(counts: pd.DataFrame, year: int) -> None:
     st.subheader(tr("indicators_domains"))
     names = domains()[f"name_{lang}"]
     by = outcome_shares(counts, ["domain"]).sort_values("pass_rate")
-    by[tr("domain")] = [f"{d}. {names[d]}" for d in by["domain"]]
+    by[tr("domain")] = [f"{d}. {names[d].removeprefix('ด้าน')}" for d in by["domain"]]
     view = by[[tr("domain"), "assessed", "pass", "fail", "not_done", "pass_rate"]].round(1)
     summary = tr("indicators_domains_summary", low=by.iloc[0][tr("domain")], low_v=pct(by.iloc[0]["pass_rate"]),
                  top=by.iloc[-1][tr("domain")], top_v=pct(by.iloc[-1]["pass_rate"])) if len(by) else None
