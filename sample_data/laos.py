@@ -8,10 +8,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from scoring.laotypes import BMA_CODE, PATTAYA_CODE
 from store import reference
 
-BMA_CODE = "1100000"          # Bangkok has no DLA code; this is the dashboard's own convention
-PATTAYA_CODE = "3200408"      # Pattaya's real DLA code (FACTS.md)
 # Two real subdistrict municipalities whose DLA codes still start with 6 (FACTS.md): the sample
 # gives these codes to a subdistrict municipality in the same district, to keep the quirk alive.
 SIX_PREFIXED_MUNICIPALITIES = ("6130408", "6720123")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Problem:
-    row: int | None       # 1-based data row in the file (header excluded), None for file-level problems
+    row: int | None       # spreadsheet row number (header = row 1), None for file-level problems
     column: str | None
     message_th: str
     message_en: str

@@ -23,6 +23,10 @@ LAO_TYPES: tuple[LaoType, ...] = (
     LaoType("bma", "กรุงเทพมหานคร", "Bangkok Metropolitan Administration", "กทม.", "BMA", "1"),
     LaoType("pattaya", "เมืองพัทยา", "Pattaya City", "เมืองพัทยา", "Pattaya City", "3"),
 )
+# Bangkok is not in the DLA registry and has no DLA code: this one is the dashboard's own convention,
+# used by the sample and by the registry import (which adds Bangkok when absent).
+BMA_CODE = "1100000"
+PATTAYA_CODE = "3200408"      # Pattaya's real DLA code (FACTS.md)
 TYPE_CODES: tuple[str, ...] = tuple(t.code for t in LAO_TYPES)
 BY_CODE: dict[str, LaoType] = {t.code: t for t in LAO_TYPES}
 

@@ -3,7 +3,7 @@ so pages only read. Runs after every change to the data (seed, import, round cha
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, bindparam, text
 
 from scoring.engine import rollup, score_submissions
 
@@ -18,22 +18,38 @@ def catalogue_frame(conn: Connection, year: int | None = None) -> pd.DataFrame:
                        params={"y": year} if year is not None else {})
 
 
-def submitted_frames(conn: Connection, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    subs = pd.read_sql(text(
+def submitted_frames(conn: Connection, year: int,
+                     lao_codes: list[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Current submitted revisions of one year (optionally only some LAOs) and their values."""
+    params: dict = {"y": year}
+    only = ""
+    if lao_codes is not None:
+        only = " AND s.lao_code IN :laos"
+        params["laos"] = list(lao_codes)
+    subs = pd.read_sql(_expanding(
         "SELECT s.id AS submission_id, s.lao_code, s.year, l.type FROM submission s "
         "JOIN lao l ON l.code = s.lao_code "
-        "WHERE s.year = :y AND s.is_current AND s.state = 'submitted'"), conn, params={"y": year})
-    values = pd.read_sql(text(
+        f"WHERE s.year = :y AND s.is_current AND s.state = 'submitted'{only}", lao_codes), conn, params=params)
+    values = pd.read_sql(_expanding(
         "SELECT v.submission_id, v.indicator_code, v.frame, v.delivered FROM indicator_value v "
         "JOIN submission s ON s.id = v.submission_id "
-        "WHERE s.year = :y AND s.is_current AND s.state = 'submitted'"), conn, params={"y": year})
+        f"WHERE s.year = :y AND s.is_current AND s.state = 'submitted'{only}", lao_codes), conn, params=params)
     return subs, values
+
+
+def _expanding(sql: str, lao_codes):
+    stmt = text(sql)
+    return stmt.bindparams(bindparam("laos", expanding=True)) if lao_codes is not None else stmt
 
 
 def store_scores(conn: Connection, year: int, results: pd.DataFrame) -> None:
     """Replace one year's results and summaries inside the caller's transaction."""
     conn.execute(text("DELETE FROM result WHERE year = :y"), {"y": year})
     conn.execute(text("DELETE FROM summary WHERE year = :y"), {"y": year})
+    _insert_scores(conn, results)
+
+
+def _insert_scores(conn: Connection, results: pd.DataFrame) -> None:
     out = results.assign(outcome=results["outcome"].astype(str))
     insert_frame(conn, "result", out[["year", "lao_code", "indicator_code", "domain", "pct", "outcome"]])
     insert_frame(conn, "summary", rollup(results)[["year", "lao_code", "domain", "n_pass", "n_fail",
@@ -42,13 +58,29 @@ def store_scores(conn: Connection, year: int, results: pd.DataFrame) -> None:
 
 def rescore(engine: Engine, year: int | None = None) -> dict[int, int]:
     """Rescore one year or every year with a catalogue; returns rows scored per year."""
-    done = {}
     with engine.begin() as conn:
         years = [year] if year is not None else [
             r[0] for r in conn.execute(text("SELECT year FROM round ORDER BY year"))]
-        for y in years:
-            subs, values = submitted_frames(conn, y)
-            results = score_submissions(values, subs, catalogue_frame(conn, y))
-            store_scores(conn, y, results)
-            done[y] = len(results)
-    return done
+        return {y: rescore_in(conn, y) for y in years}
+
+
+# Above this many LAOs a whole-year rescore is cheaper than deleting their rows one LAO at a time.
+PARTIAL_RESCORE_MAX = 500
+
+
+def rescore_in(conn: Connection, year: int, lao_codes=None) -> int:
+    """Rescore one year inside the caller's transaction (imports stay all-or-nothing); with
+    `lao_codes`, only those LAOs' results and summaries are replaced. Returns rows scored."""
+    codes = None if lao_codes is None else sorted(set(lao_codes))
+    if codes is not None and len(codes) > PARTIAL_RESCORE_MAX:
+        codes = None
+    subs, values = submitted_frames(conn, year, codes)
+    results = score_submissions(values, subs, catalogue_frame(conn, year))
+    if codes is None:
+        store_scores(conn, year, results)
+        return len(results)
+    keys = [{"y": year, "c": c} for c in codes]
+    conn.execute(text("DELETE FROM result WHERE year = :y AND lao_code = :c"), keys)
+    conn.execute(text("DELETE FROM summary WHERE year = :y AND lao_code = :c"), keys)
+    _insert_scores(conn, results)
+    return len(results)

@@ -71,7 +71,7 @@ def pg_engine(pg_url, pg_template):
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db(request):
     """A fresh copy of the small sample, on SQLite and (marked postgres) on PostgreSQL."""
-    return request.getfixturevalue(f"{request.param}_engine")
+    return request.getfixturevalue({"sqlite": "sqlite_engine", "postgres": "pg_engine"}[request.param])
 
 
 @pytest.fixture(scope="session")
