@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data, nav, ui
+from dashboard import auth, data, nav, ui
 from dashboard.i18n import LANGS
 from pages import admin, indicators, lao, methodology, overview, province, submissions
 from store.db import has_schema
 
-PAGES = (  # url path (contract), title key, render function, icon; the first is the default
-    ("overview", "nav_overview", overview.render, ":material/map:"),
-    ("province", "nav_province", province.render, ":material/location_city:"),
-    ("lao", "nav_lao", lao.render, ":material/assignment:"),
-    ("indicators", "nav_indicators", indicators.render, ":material/checklist:"),
-    ("submissions", "nav_submissions", submissions.render, ":material/inbox:"),
-    ("admin", "nav_admin", admin.render, ":material/admin_panel_settings:"),
-    ("methodology", "nav_methodology", methodology.render, ":material/menu_book:"),
+PAGES = (  # url path (contract), title key, render function; the first is the default
+    ("overview", "nav_overview", overview.render),
+    ("province", "nav_province", province.render),
+    ("lao", "nav_lao", lao.render),
+    ("indicators", "nav_indicators", indicators.render),
+    ("submissions", "nav_submissions", submissions.render),
+    ("admin", "nav_admin", admin.render),
+    ("methodology", "nav_methodology", methodology.render),
 )
 
 
@@ -31,18 +31,32 @@ def database_ready() -> bool:
     return False
 
 
+def forward_to_overview() -> None:
+    st.switch_page(nav.page("overview"), query_params=st.query_params.to_dict())
+
+
 def main() -> None:
-    st.set_page_config(page_title=ui.tr("app_short"), page_icon=":material/account_balance:", layout="wide")
+    st.set_page_config(page_title=ui.tr("app_short"), layout="wide")
     lang = ui.lang()
-    pages = [st.Page(fn, title=ui.tr(key), icon=icon, url_path=path, default=(i == 0))
-             for i, (path, key, fn, icon) in enumerate(PAGES)]
+    scope = auth.sync()            # who is signed in decides what the data layer returns
+    # The admin page is left out of the menu for everyone but administrators; its render() and the
+    # store functions it calls refuse non-administrators too, so a typed-in /admin gets nothing.
+    # No page icons: Streamlit turns them into favicons fetched from the internet.
+    pages = [st.Page(fn, title=ui.tr(key), url_path=path,
+                     visibility="visible" if path != "admin" or scope.can_administer else "hidden")
+             for path, key, fn in PAGES]
     nav.register({path: p for (path, *_), p in zip(PAGES, pages)})
-    page = st.navigation(pages)
+    # Streamlit serves the default page only at "/", so /overview would not open; a hidden entry page
+    # at "/" forwards to /overview with the query parameters instead.
+    entry = st.Page(forward_to_overview, title=ui.tr("nav_overview"), url_path="home", default=True,
+                    visibility="hidden")
+    page = st.navigation([entry, *pages])
     st.session_state["qp_lang"] = lang
     st.sidebar.segmented_control(ui.tr("language"), LANGS, key="qp_lang", required=True,
                                  format_func={"th": "ไทย", "en": "English"}.get,
                                  on_change=lambda: ui.remember("lang", st.session_state["qp_lang"]))
     ui.remember("lang", lang)
+    auth.sidebar(ui.tr)
     if database_ready():
         ui.synthetic_banner()
         page.run()

@@ -1,6 +1,6 @@
 """Cached data access: the only module that mixes Streamlit and the database.
 
-Every cached function takes the data version (the newest change-log id) as its first argument, so
+Every cached function takes the data version (the newest change-log id) as its first argument (`v`), so
 a commit from the admin page shows on every page at once, without a restart.
 """
 from __future__ import annotations
@@ -28,64 +28,66 @@ def version() -> int:
     return queries.data_version(engine())
 
 
+# Streamlit leaves parameters whose names start with "_" out of the cache key, so the data version is
+# a plain `v`: a commit changes it and every cached read is fetched again.
 _cache = st.cache_data(show_spinner=False, max_entries=256, ttl=3600)
 
 
 @_cache
-def meta(_v: int) -> dict[str, str]:
+def meta(v: int) -> dict[str, str]:
     return queries.meta(engine())
 
 
 @_cache
-def rounds(_v: int, scope: Scope) -> pd.DataFrame:
+def rounds(v: int, scope: Scope) -> pd.DataFrame:
     return queries.rounds(engine(), scope)
 
 
 @_cache
-def provinces(_v: int) -> pd.DataFrame:
+def provinces(v: int) -> pd.DataFrame:
     return queries.provinces(engine())
 
 
 @_cache
-def districts(_v: int) -> pd.DataFrame:
+def districts(v: int) -> pd.DataFrame:
     return queries.districts(engine())
 
 
 @_cache
-def laos(_v: int) -> pd.DataFrame:
+def laos(v: int) -> pd.DataFrame:
     return queries.laos(engine())
 
 
 @_cache
-def catalogue(_v: int, year: int | None = None) -> pd.DataFrame:
+def catalogue(v: int, year: int | None = None) -> pd.DataFrame:
     return queries.catalogue(engine(), year)
 
 
 @_cache
-def summaries(_v: int, scope: Scope, year: int | None = None, domain: str | None = None,
+def summaries(v: int, scope: Scope, year: int | None = None, domain: str | None = None,
               province: str | None = None, lao: str | None = None) -> pd.DataFrame:
     return queries.summaries(engine(), scope, year=year, domain=domain, province=province, lao=lao)
 
 
 @_cache
-def results(_v: int, scope: Scope, year: int | None = None, indicator: str | None = None,
+def results(v: int, scope: Scope, year: int | None = None, indicator: str | None = None,
             province: str | None = None, lao: str | None = None, outcome: str | None = None) -> pd.DataFrame:
     return queries.results(engine(), scope, year=year, indicator=indicator, province=province, lao=lao,
                            outcome=outcome)
 
 
 @_cache
-def indicator_outcomes(_v: int, scope: Scope, year: int) -> pd.DataFrame:
+def indicator_outcomes(v: int, scope: Scope, year: int) -> pd.DataFrame:
     return queries.indicator_outcomes(engine(), scope, year)
 
 
 @_cache
-def submissions(_v: int, scope: Scope, year: int, province: str | None = None) -> pd.DataFrame:
+def submissions(v: int, scope: Scope, year: int, province: str | None = None) -> pd.DataFrame:
     return queries.submissions(engine(), scope, year, province)
 
 
 @_cache
-def values(_v: int, scope: Scope, lao: str, year: int) -> pd.DataFrame:
+def values(v: int, scope: Scope, lao: str, year: int) -> pd.DataFrame:
     return queries.values(engine(), scope, lao, year)
 
 
@@ -94,5 +96,79 @@ def clear() -> None:
 
 
 @_cache
-def indicator_history(_v: int, scope: Scope, indicator: str) -> pd.DataFrame:
+def indicator_history(v: int, scope: Scope, indicator: str) -> pd.DataFrame:
     return queries.indicator_history(engine(), scope, indicator)
+
+
+# --- administrators (pages/admin.py). Writes go through store.manage, which refuses anyone but an
+# administrator itself; each logs its change, so data.version() moves and every cache above misses.
+@_cache
+def change_log(v: int, scope: Scope, limit: int = 200) -> pd.DataFrame:
+    return queries.change_log(engine(), scope, limit)
+
+
+@_cache
+def round_overview(v: int, scope: Scope) -> pd.DataFrame:
+    return queries.round_overview(engine(), scope)
+
+
+def admin(operation: str, scope: Scope, *args, **kw):
+    """Run a store.manage operation (check_file, commit_file, check_catalogue, commit_catalogue,
+    set_round_state, set_window, open_new_round, export_frame) on the app's database."""
+    from store import manage
+
+    if operation not in manage.OPERATIONS:
+        raise ValueError(f"unknown operation {operation!r}")
+    return getattr(manage, operation)(engine(), scope, *args, **kw)
+
+
+@_cache
+def province_answers(v: int, scope: Scope, year: int, province: str) -> pd.DataFrame:
+    """The figures of a province's current submissions (province page: identical-answer flags)."""
+    from store.queries_province import answers
+    return answers(engine(), scope, year, province)
+
+
+# --- lao page: one LAO's scorecard ---------------------------------------------------------------
+@_cache
+def lao_round_states(v: int) -> pd.DataFrame:
+    """Every round's year and state (not its data), so an unpublished year gets a clear message."""
+    from store.queries_lao import round_states
+    return round_states(engine())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def lao_search_index(v: int):
+    """The registry as a search index (built once per data version, shared, never copied)."""
+    from scoring.search import build_index
+    return build_index(laos(v), districts(v), provinces(v))
+
+
+@_cache
+def lao_peer_summaries(v: int, scope: Scope, year: int, lao_type: str) -> pd.DataFrame:
+    """Pass rates of every LAO of one type in one round (the same for every scorecard of the type)."""
+    from store.queries_lao import peer_summaries
+    return peer_summaries(engine(), scope, year, lao_type)
+
+
+@_cache
+def lao_scorecard(v: int, scope: Scope, lao: str, year: int):
+    """The scorecard (scoring.scorecard.Scorecard) of one LAO and round, or None for an unknown LAO."""
+    from scoring.scorecard import build
+    from store.queries_lao import scorecard_inputs
+    inputs = scorecard_inputs(engine(), scope, lao, year,
+                              peers_fn=lambda y, t: lao_peer_summaries(v, scope, y, t))
+    return None if inputs is None else build(inputs)
+
+
+@_cache
+def lao_report_pdf(v: int, scope: Scope, lao: str, year: int, lang: str) -> bytes:
+    """The council report PDF (built only when someone asks for it)."""
+    from dashboard.report import build_pdf
+    return build_pdf(lao_scorecard(v, scope, lao, year), lang)
+
+
+@_cache
+def lao_scorecard_xlsx(v: int, scope: Scope, lao: str, year: int, lang: str) -> bytes:
+    from dashboard.lao_view import scorecard_xlsx
+    return scorecard_xlsx(lao_scorecard(v, scope, lao, year), lang)

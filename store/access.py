@@ -9,6 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 ROLES = ("public", "lao", "monitor", "executive", "admin")
+SIGNED_IN_ROLES = ROLES[1:]
+
+
+class PermissionDenied(PermissionError):
+    """The scope may not do this (raised by the data layer, whatever the UI showed)."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,26 @@ class Scope:
     @property
     def can_administer(self) -> bool:
         return self.role == "admin"
+
+    @property
+    def signed_in(self) -> bool:
+        return self.role != "public"
+
+    def require_admin(self, action: str = "this") -> None:
+        """Refuse anything but an administrator; every write function calls it first."""
+        if not self.can_administer:
+            raise PermissionDenied(f"{self.user} ({self.role}) may not do {action}: administrators only")
+
+    def covers(self, province_code: str | None, lao_code: str | None = None) -> bool:
+        """Whether an unpublished round's row of this LAO/province is within the scope (Python twin of
+        unpublished_filter, for checks outside SQL)."""
+        if self.sees_everything:
+            return True
+        if self.role == "monitor":
+            return province_code == self.province_code
+        if self.role == "lao":
+            return lao_code is not None and lao_code == self.lao_code
+        return False
 
     def unpublished_filter(self, lao_alias: str = "l") -> tuple[str, dict]:
         """SQL condition on the lao table for rows of rounds that are not published yet."""

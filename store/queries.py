@@ -129,3 +129,19 @@ def indicator_history(engine: Engine, scope: Scope, indicator: str) -> pd.DataFr
     return _read(engine, "SELECT r.year, l.type, r.outcome, COUNT(*) AS n FROM result r "
                          "JOIN lao l ON l.code = r.lao_code "
                          f"WHERE r.indicator_code = :i AND {cond} GROUP BY r.year, l.type, r.outcome", params)
+
+
+def round_overview(engine: Engine, scope: Scope) -> pd.DataFrame:
+    """The rounds the scope may look at, with their catalogue size and, counted within the scope,
+    the LAOs whose current data is submitted or in progress."""
+    cond, params = scope.row_filter("s.year")
+    where = "" if scope.signed_in else " WHERE r.state = 'published'"
+    return _read(engine, "SELECT r.year, r.state, r.window_open, r.window_close, r.catalogue_source, "
+                         "(SELECT COUNT(*) FROM indicator i WHERE i.year = r.year) AS n_indicators, "
+                         "COALESCE(c.n_submitted, 0) AS n_submitted, COALESCE(c.n_in_progress, 0) AS n_in_progress "
+                         "FROM round r LEFT JOIN (SELECT s.year, "
+                         "SUM(CASE WHEN s.state = 'submitted' THEN 1 ELSE 0 END) AS n_submitted, "
+                         "SUM(CASE WHEN s.state = 'in_progress' THEN 1 ELSE 0 END) AS n_in_progress "
+                         "FROM submission s JOIN lao l ON l.code = s.lao_code "
+                         f"WHERE s.is_current AND {cond} GROUP BY s.year) c ON c.year = r.year"
+                         f"{where} ORDER BY r.year", params)

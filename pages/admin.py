@@ -1,0 +1,191 @@
+"""Administration: upload submissions or the LAO registry (check, then commit or discard), manage
+rounds, import an official catalogue, export, and see every change. Administrators only: the menu
+hides this page from others, render() refuses them, and store.manage refuses them again."""
+from __future__ import annotations
+
+import hashlib
+from datetime import date, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data, ui
+from dashboard.i18n import date_label, year_label
+
+KINDS = ("submissions", "registry")
+EXPORTS = ("laos", "catalogue", "results", "summary")
+NEXT = {"open": ("closed",), "closed": ("open", "published"), "published": ()}
+
+
+def _day(value) -> date | None:
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
+
+
+def _report(check) -> None:
+    """Every problem by row and column, in the user's language; never rendered as markdown/HTML."""
+    tr, lang = ui.tr, ui.lang()
+    table = check.table(lang).rename(columns={"row": tr("admin_col_row"), "column": tr("admin_col_column"),
+                                              "message": tr("admin_col_message"), "kind": tr("admin_col_kind")})
+    table[tr("admin_col_kind")] = table[tr("admin_col_kind")].map({"problem": tr("admin_problem"),
+                                                                   "warning": tr("admin_warning")})
+    if check.ok:
+        st.success(tr("admin_file_ok", rows=check.rows), icon=":material/check_circle:")
+        st.text(check.summary_th if lang == "th" else check.summary_en)
+    else:
+        st.error(tr("admin_file_bad", n=len(check.problems)), icon=":material/error:")
+    if len(table):
+        st.dataframe(table, hide_index=True, width="stretch")
+        ui.downloads(table, f"check-{check.file_name}", key=f"check_{check.kind}")
+
+
+def _intake(kind: str, check_op: str, commit_op: str, *args) -> None:
+    """Upload, check (dry run), then commit or discard. The check is kept per file content."""
+    tr, scope, n = ui.tr, data.scope(), st.session_state.setdefault(f"admin_n_{kind}", 0)
+    upload = st.file_uploader(tr("admin_file"), type=["csv", "xlsx"], key=f"admin_file_{kind}_{n}",
+                              help=tr(f"admin_file_help_{kind}"))
+    if upload is None:
+        return
+    content = upload.getvalue()
+    digest = hashlib.sha256(content + repr((kind, args)).encode()).hexdigest()
+    kept = st.session_state.get(f"admin_check_{kind}")
+    if kept is None or kept[0] != digest:
+        with st.spinner(tr("admin_checking")):
+            kept = (digest, data.admin(check_op, scope, *args, content, upload.name))
+        st.session_state[f"admin_check_{kind}"] = kept
+    check = kept[1]
+    _report(check)
+    c1, c2 = st.columns(2)
+    if check.ok and c1.button(tr("admin_commit"), type="primary", key=f"admin_commit_{kind}",
+                              icon=":material/save:"):
+        with st.spinner(tr("admin_saving")):
+            done = data.admin(commit_op, scope, *args, content, upload.name)
+        st.session_state["admin_flash"] = done
+        _reset(kind)
+    if c2.button(tr("admin_discard"), key=f"admin_discard_{kind}", icon=":material/delete:"):
+        _reset(kind)
+
+
+def _reset(kind: str) -> None:
+    st.session_state.pop(f"admin_check_{kind}", None)
+    st.session_state[f"admin_n_{kind}"] += 1          # a new uploader key empties the widget
+    st.rerun()
+
+
+def _flash() -> None:
+    done = st.session_state.pop("admin_flash", None)
+    if done is None:
+        return
+    if done.committed:
+        st.success(ui.tr("admin_committed", rows=done.rows), icon=":material/task_alt:")
+        st.text(done.summary_th if ui.lang() == "th" else done.summary_en)
+    else:                                                # the data changed between check and commit
+        _report(done)
+
+
+def _rounds(scope, v) -> None:
+    tr, lang = ui.tr, ui.lang()
+    rounds = data.round_overview(v, scope)
+    st.dataframe(pd.DataFrame({
+        tr("year"): rounds["year"].astype(str), tr("admin_col_state"): rounds["state"].map(
+            lambda s: tr(f"submissions_state_{s}")),
+        tr("admin_col_window"): [f"{date_label(_day(a), lang)} – {date_label(_day(b), lang)}"
+                                 for a, b in zip(rounds["window_open"], rounds["window_close"])],
+        tr("admin_col_indicators"): rounds["n_indicators"], tr("admin_col_submitted"): rounds["n_submitted"],
+        tr("admin_col_in_progress"): rounds["n_in_progress"]}), hide_index=True, width="stretch")
+    by_year = rounds.set_index("year")
+    movable = [int(y) for y in rounds["year"] if NEXT[by_year.at[y, "state"]]][::-1]
+    c1, c2 = st.columns(2)
+    box = c1.container(border=True)
+    box.markdown(f"**{tr('admin_change_state')}**")
+    if movable:
+        year = box.selectbox(tr("year"), movable, format_func=lambda y: year_label(y, lang), key="admin_state_year")
+        target = box.radio(tr("admin_new_state"), NEXT[by_year.at[year, "state"]], key=f"admin_state_to_{year}",
+                           format_func=lambda s: tr(f"admin_to_{s}"))
+        sure = box.checkbox(tr("admin_confirm"), key=f"admin_sure_{year}")
+        if box.button(tr("admin_apply"), icon=":material/published_with_changes:", key="admin_state_apply"):
+            _round_op(sure, "set_round_state", scope, year, target)
+    box = c2.container(border=True)
+    box.markdown(f"**{tr('admin_window')}**")
+    wyear = box.selectbox(tr("year"), rounds["year"].astype(int).tolist()[::-1], key="admin_window_year",
+                          format_func=lambda y: year_label(y, lang))
+    start = box.date_input(tr("admin_window_open"), _day(by_year.at[wyear, "window_open"]) or date.today(),
+                           key=f"admin_wopen_{wyear}")
+    end = box.date_input(tr("admin_window_close"), _day(by_year.at[wyear, "window_close"]) or date.today(),
+                         key=f"admin_wclose_{wyear}")
+    if box.button(tr("admin_save_window"), icon=":material/event:", key="admin_window_save"):
+        _round_op(True, "set_window", scope, wyear, start, end)
+    with st.form("admin_new_round"):
+        st.markdown(f"**{tr('admin_new_round')}**")
+        c1, c2, c3 = st.columns(3)
+        nyear = c1.number_input(tr("year"), 2500, 2700, int(rounds["year"].max()) + 1 if len(rounds) else 2570)
+        start = c2.date_input(tr("admin_window_open"), date.today())
+        end = c3.date_input(tr("admin_window_close"), date.today() + timedelta(days=60))
+        st.caption(tr("admin_new_round_help"))
+        if st.form_submit_button(tr("admin_open_round"), icon=":material/add_circle:"):
+            _round_op(True, "open_new_round", scope, int(nyear), start, end)
+
+
+def _round_op(sure: bool, op: str, scope, *args) -> None:
+    if not sure:
+        st.warning(ui.tr("admin_confirm_first"))
+        return
+    try:
+        data.admin(op, scope, *args)
+    except ValueError as exc:             # store.manage.RoundError carries Thai and English
+        st.error(exc.text(ui.lang()) if hasattr(exc, "text") else str(exc), icon=":material/block:")
+        return
+    st.session_state["admin_round_done"] = True
+    st.rerun()
+
+
+def _catalogue(scope, v) -> None:
+    tr, lang = ui.tr, ui.lang()
+    rounds = data.round_overview(v, scope)
+    years = rounds.loc[rounds["state"] != "published", "year"].astype(int).tolist()[::-1]
+    if not years:
+        st.info(tr("admin_no_unpublished"))
+        return
+    year = st.selectbox(tr("year"), years, format_func=lambda y: year_label(y, lang), key="admin_cat_year")
+    _intake("catalogue", "check_catalogue", "commit_catalogue", year)
+
+
+def _exports(scope, v) -> None:
+    tr, lang = ui.tr, ui.lang()
+    what = st.selectbox(tr("admin_export_what"), EXPORTS, format_func=lambda w: tr(f"admin_export_{w}"))
+    years = data.round_overview(v, scope)["year"].astype(int).tolist()[::-1]
+    year = st.selectbox(tr("year"), years, format_func=lambda y: year_label(y, lang), key="admin_export_year",
+                        disabled=what == "laos")
+    if st.button(tr("admin_export_prepare"), icon=":material/file_export:"):
+        st.session_state["admin_export"] = (what, year, data.admin("export_frame", scope, what,
+                                                                   None if what == "laos" else year))
+    kept = st.session_state.get("admin_export")
+    if kept and kept[:2] == (what, year):
+        st.caption(tr("admin_export_rows", n=len(kept[2])))
+        ui.downloads(kept[2], f"{what}-{year}" if what != "laos" else what, key="admin_export")
+
+
+def render() -> None:
+    tr, v, scope = ui.tr, data.version(), data.scope()
+    st.title(tr("admin_title"))
+    if not scope.can_administer:
+        st.warning(tr("admin_denied"), icon=":material/lock:")
+        return
+    _flash()
+    if st.session_state.pop("admin_round_done", False):
+        st.success(tr("admin_round_saved"), icon=":material/task_alt:")
+    tabs = st.tabs([tr("admin_tab_upload"), tr("admin_tab_rounds"), tr("admin_tab_catalogue"),
+                    tr("admin_tab_exports"), tr("admin_tab_log")])
+    with tabs[0]:
+        kind = st.radio(tr("admin_kind"), KINDS, format_func=lambda k: tr(f"admin_kind_{k}"), horizontal=True)
+        _intake(kind, "check_file", "commit_file", kind)
+    with tabs[1]:
+        _rounds(scope, v)
+    with tabs[2]:
+        _catalogue(scope, v)
+    with tabs[3]:
+        _exports(scope, v)
+    with tabs[4]:
+        log = data.change_log(v, scope)
+        st.caption(tr("admin_log_help"))
+        st.dataframe(log.rename(columns={c: tr(f"admin_log_{c}") for c in log.columns}), hide_index=True,
+                     width="stretch")
