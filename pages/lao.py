@@ -1,0 +1,198 @@
+"""One LAO's scorecard: find it, its results for a round against its peers, what to fix first, the
+trend across rounds, and downloads (Excel, council report PDF). URL: lao?lao=CODE&year=Y[&lang=en].
+
+Thin by design: figures come from scoring.scorecard (via data.lao_scorecard), wording and display
+tables from dashboard.lao_view, which the PDF (dashboard.report) shares.
+"""
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from dashboard import data, ui
+from dashboard import lao_view as view
+from dashboard.i18n import date_label, year_label
+from scoring.peers import MIN_PEERS
+from scoring.search import search
+
+CODE = re.compile(r"^\d{7}$")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def md(text: str) -> str:
+    """Data shown through markdown is escaped, never interpreted."""
+    return re.sub(r"([\\`*_\[\]<>#|~])", r"\\\1", str(text))
+
+
+def pick_year(v, scope, lang: str) -> int | None:
+    """The round from the URL; an unpublished round the user may not see gets a message, not data."""
+    tr = ui.tr
+    visible = data.rounds(v, scope)
+    years = sorted(visible["year"].astype(int), reverse=True)
+    try:
+        asked = int(ui.url_value("year"))
+    except (TypeError, ValueError):
+        asked = None
+    published = sorted(visible.loc[visible["state"] == "published", "year"].astype(int))
+    if asked is not None and asked not in years and asked in set(data.lao_round_states(v)["year"]):
+        st.warning(tr("lao_unpublished", year=year_label(asked, lang)), icon=":material/lock_clock:")
+        if published:
+            st.button(tr("lao_unpublished_go", year=year_label(published[-1], lang)), key="lao_go_published",
+                      on_click=ui.remember, args=("year", published[-1]))
+        return None
+    if not years:
+        st.info(tr("no_rounds"))
+        return None
+    return ui.query_select("year", years, tr("year"), default=published[-1] if published else years[0],
+                           format_func=lambda y: year_label(y, lang), parse=int)
+
+
+def choose(code: str) -> None:
+    ui.remember("lao", code)
+    st.session_state["lao_q"] = ""
+
+
+def search_box(v, lang: str) -> None:
+    """Typo-tolerant search; each match is a button that opens that LAO (kept in the URL)."""
+    tr = ui.tr
+    query = st.text_input(tr("lao_search"), key="lao_q", placeholder=tr("lao_search_placeholder"),
+                          help=tr("lao_search_help"))
+    if not query.strip():
+        return
+    hits = search(data.lao_search_index(v), query, limit=8)
+    if hits.empty:
+        st.caption(tr("lao_search_none", q=query.strip()))
+        return
+    st.caption(tr("lao_search_results"))
+    for code, label in view.match_labels(hits["lao_code"], data.laos(v), data.districts(v), data.provinces(v), lang):
+        st.button(label, key=f"lao_hit_{code}", on_click=choose, args=(code,))
+
+
+def header(card, lang: str) -> None:
+    tr = ui.tr
+    st.title(view.lao_name(card, lang))
+    parts = view.identity_parts(card, lang) + [year_label(card.year, lang)]
+    if card.submitted_at is not None:
+        parts.append(tr("lao_submitted_on", date=date_label(card.submitted_at, lang)))
+    st.caption(" · ".join(parts))
+    if card.round_state != "published":
+        st.info(tr("lao_round_state_open"), icon=":material/visibility_lock:")
+
+
+def metrics(card, lang: str) -> None:
+    tr, o = ui.tr, card.overall
+    c = st.columns(4)
+    c[0].metric(tr("lao_metric_rate"), view.percent(o["pass_rate"]), help=tr("lao_metric_rate_help"))
+    c[0].caption(tr("lao_metric_rate_delta", n_pass=o["n_pass"], n_judged=o["n_judged"]))
+    pct = "–" if view._nan(o.get("percentile")) or o.get("n_peers", 0) < 2 else f"{o['percentile']:.0f}"
+    c[1].metric(tr("lao_metric_percentile"), pct, help=tr("lao_metric_percentile_help"))
+    c[1].caption(f"{view.peer_group_label(card, lang)} ({o['n_peers']:,})" if pct != "–" else tr("lao_no_peers"))
+    c[2].metric(tr("lao_metric_change"), view.points(o.get("change"), lang), help=tr("lao_metric_change_help"))
+    c[2].caption(year_label(card.prev_year, lang) if card.prev_year else "–")
+    c[3].metric(tr("lao_metric_todo"), f"{len(card.fix_first):,}", help=tr("lao_metric_todo_help"))
+    if o.get("small_group") and pct != "–":
+        st.caption(tr("lao_small_group", n=MIN_PEERS))
+    st.markdown("\n".join(f"- {md(line)}" for line in view.summary_lines(card, lang)))
+
+
+def downloads(card, v, scope, lang: str) -> None:
+    tr, code, year = ui.tr, card.lao["lao_code"], card.year
+    stem = view.file_stem(card)
+    st.subheader(tr("lao_downloads"))
+    c = st.columns(3)
+    c[0].download_button(tr("lao_download_pdf"), lambda: data.lao_report_pdf(v, scope, code, year, "th"),
+                         f"{stem}-th.pdf", "application/pdf", key="lao_pdf_th", icon=":material/picture_as_pdf:",
+                         type="primary")
+    c[1].download_button(tr("lao_download_pdf_en"), lambda: data.lao_report_pdf(v, scope, code, year, "en"),
+                         f"{stem}-en.pdf", "application/pdf", key="lao_pdf_en", icon=":material/translate:")
+    c[2].download_button(tr("lao_download_xlsx"), lambda: data.lao_scorecard_xlsx(v, scope, code, year, lang),
+                         f"{stem}.xlsx", XLSX, key="lao_xlsx", icon=":material/table:")
+    st.caption(tr("lao_public_link"))
+    st.code(view.public_url(code, year, lang), language=None)
+
+
+def domains_section(card, lang: str) -> None:
+    tr, d = ui.tr, card.domains.dropna(subset=["vs_peers"])
+    summary = tr("lao_domains_summary", above=int((d["vs_peers"] > 0).sum()),
+                 below=int((d["vs_peers"] < 0).sum())) if len(d) else tr("lao_no_peers")
+    ui.chart_with_table(view.domain_figure(card, lang), view.domain_rows(card, lang), f"{view.file_stem(card)}-domains",
+                        summary=summary, key="lao_domains")
+
+
+def fix_section(card, lang: str) -> None:
+    tr = ui.tr
+    st.caption(tr("lao_fix_how"))
+    table = view.fix_rows(card, lang)
+    if table.empty:
+        st.success(tr("lao_sum_all_pass"), icon=":material/task_alt:")
+        return
+    st.table(table, hide_index=True)
+    ui.downloads(table, f"{view.file_stem(card)}-fix-first", key="lao_fix")
+
+
+def table_section(card, lang: str) -> None:
+    tr = ui.tr
+    st.caption(tr("illustrative_note"))
+    rows = view.indicator_rows(card, lang)
+    names = {int(r.domain): f"{tr('domain')} {r.domain} {getattr(r, f'name_{lang}')}"
+             for r in card.domains.itertuples()}
+    for dom, part in rows.groupby("domain", sort=True):
+        st.markdown(f"**{md(names.get(dom, dom))}**")
+        st.table(part.drop(columns="domain"), hide_index=True)
+    ui.downloads(rows.drop(columns="domain"), f"{view.file_stem(card)}-indicators", key="lao_table")
+
+
+def trend_section(card, lang: str) -> None:
+    tr = ui.tr
+    overall = card.trend[(card.trend["domain"] == "all") & card.trend["submitted"]]
+    summary = tr("lao_trend_summary", values=", ".join(f"{y}: {view.percent(p)}" for y, p in
+                                                       zip(overall["year"], overall["pass_rate"])))
+    ui.chart_with_table(view.trend_figure(card, lang), view.trend_rows(card, lang), f"{view.file_stem(card)}-trend",
+                        summary=summary, key="lao_trend")
+    prev = year_label(card.prev_year, lang) if card.prev_year else "–"
+    st.markdown(f"**{md(tr('lao_changes_title', prev=prev))}**")
+    changes = view.change_rows(card, lang)
+    if changes.empty:
+        st.caption(tr("lao_changes_none"))
+    else:
+        st.table(changes, hide_index=True)
+    with st.expander(tr("lao_history_title")):
+        history = view.history_rows(card, lang)
+        st.dataframe(history, hide_index=True, width="stretch")
+        ui.downloads(history, f"{view.file_stem(card)}-history", key="lao_history")
+
+
+def render() -> None:
+    lang, tr, v, scope = ui.lang(), ui.tr, data.version(), data.scope()
+    raw = ui.url_value("lao")
+    code = str(raw) if raw and CODE.match(str(raw)) else None
+    if code is None:
+        st.title(tr("lao_title"))
+    year = pick_year(v, scope, lang)
+    search_box(v, lang)
+    card = data.lao_scorecard(v, scope, code, year) if code and year else None
+    if raw and card is None and year:
+        st.warning(tr("lao_unknown", code=raw))
+    if card is None:
+        if not raw:
+            st.info(tr("lao_start"), icon=":material/search:")
+        return
+    ui.remember("lao", code)
+    header(card, lang)
+    if not card.has_results:
+        st.info(view.summary_lines(card, lang)[0], icon=":material/hourglass_empty:")
+        done = sorted(card.trend.loc[card.trend["submitted"], "year"].unique())
+        if done:
+            st.caption(tr("lao_no_results_other", years=", ".join(str(y) for y in done)))
+        return
+    metrics(card, lang)
+    downloads(card, v, scope, lang)
+    domains_section(card, lang)
+    fix_tab, table_tab, trend_tab = st.tabs([tr("lao_tab_fix"), tr("lao_tab_table"), tr("lao_tab_trend")])
+    with fix_tab:
+        fix_section(card, lang)
+    with table_tab:
+        table_section(card, lang)
+    with trend_tab:
+        trend_section(card, lang)
