@@ -18,8 +18,10 @@ import numpy as np
 
 BUDGETS = {"seed_s": 90, "score_rows_per_s": 1_000_000, "import_s": 30, "page_warm_s": 0.5, "page_cold_s": 4,
            "province_map_kb": 250, "district_map_kb": 800, "pdf_s": 3, "memory_mb": 800}
-PAGE_VIEWS = {  # default view of each page, plus the largest province for the province page
-    "overview": {}, "province": {"province": "30"}, "lao": {}, "indicators": {}, "submissions": {},
+PAGE_VIEWS = {  # default view of each page; the largest province (30) and one scorecard where a page needs one.
+    # admin is left out: it shows nothing until an administrator signs in.
+    "overview": {}, "province": {"province": "30"}, "lao": {"lao": "6810404", "year": "2568"}, "indicators": {},
+    "submissions": {},
     "methodology": {},
 }
 
@@ -95,7 +97,10 @@ for k, v in params.items():
     at.query_params[k] = v
 at._page_hash = calc_hash(page)
 t0 = time.perf_counter(); at.run(); cold = time.perf_counter() - t0
-warm = min(time.perf_counter() - t0 for t0 in [time.perf_counter() for _ in range(3)] if at.run() or True)
+warm = []
+for _ in range(3):
+    t0 = time.perf_counter(); at.run(); warm.append(time.perf_counter() - t0)
+warm = sorted(warm)[1]      # the median of three reruns
 print(json.dumps({"cold": cold, "warm": warm, "errors": len(at.exception)}))
 """
 

@@ -21,8 +21,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .boundaries import _districts, _provinces
-from .simplify import bounds, geojson
+from .simplify import area_names, bounds, geojson
 
 __all__ = ["ATTRIBUTION_EN", "ATTRIBUTION_TH", "PLOTLY_CONFIG", "district_map", "province_map"]
 
@@ -134,7 +133,7 @@ def _figure(level, province_code, df, value_col, code_col, hover_col, flag_col, 
     if scale not in _COLORSCALES:
         raise ValueError(f"scale must be one of {sorted(_COLORSCALES)}")
     gj = geojson(level, tolerance, province_code)
-    areas = (_provinces() if level == "province" else _districts()).set_index(f"{level}_code")
+    areas = pd.DataFrame.from_dict(area_names(level), orient="index")
     known = areas.index if province_code is None else areas.index[areas["province_code"] == province_code]
     data = _tidy(df, value_col, code_col, hover_col, flag_col, level, province_code, known)
     # Every area is drawn: areas absent from df join as missing, with their name as hover text.

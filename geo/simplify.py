@@ -15,6 +15,7 @@ import numpy as np
 import shapely
 
 from .boundaries import _districts, _provinces
+from .diskcache import on_disk
 
 __all__ = ["Level", "TOLERANCE", "default_tolerance", "geojson", "bounds"]
 
@@ -55,6 +56,7 @@ def _frame(level: Level, province_code: str | None):
 
 
 @functools.lru_cache(maxsize=64)
+@on_disk
 def geojson(level: Level, tolerance: float | None = None, province_code: str | None = None) -> dict:
     """FeatureCollection with one feature per area, feature `id` = province or district code, no properties.
 
@@ -80,5 +82,23 @@ def geojson(level: Level, tolerance: float | None = None, province_code: str | N
 @functools.lru_cache(maxsize=128)
 def bounds(province_code: str | None = None) -> tuple[float, float, float, float]:
     """(min lon, min lat, max lon, max lat) of Thailand or of one province."""
+    return tuple(_bounds(province_code))
+
+
+@on_disk
+def _bounds(province_code: str | None) -> list[float]:
     gdf, _ = _frame("province", province_code)
-    return tuple(float(v) for v in gdf.total_bounds)
+    return [float(v) for v in gdf.total_bounds]
+
+
+@functools.lru_cache(maxsize=2)
+def area_names(level: Level) -> dict[str, dict[str, str]]:
+    """code -> {province_code, name_th, name_en} of every province or district."""
+    return _area_names(level)
+
+
+@on_disk
+def _area_names(level: Level) -> dict[str, dict[str, str]]:
+    gdf, key = _frame(level, None)
+    cols = ["province_code", "name_th", "name_en"]
+    return {code: dict(zip(cols, row)) for code, *row in gdf[[key, *cols]].itertuples(index=False, name=None)}

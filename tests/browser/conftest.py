@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -235,3 +236,23 @@ def screenshot(request):
         return path
 
     return take
+
+
+@pytest.fixture
+def fresh_url(streamlit_server, small_sqlite_template, tmp_path) -> str:
+    """A server started just for this test, on its own copy of the sample (a "fresh server")."""
+    path = tmp_path / "fresh.sqlite"
+    shutil.copy(small_sqlite_template, path)
+    return streamlit_server(f"sqlite:///{path}")
+
+
+@pytest.fixture(scope="session")
+def goto():
+    """goto(page, base_url, "/path?query") -> page, loaded and idle."""
+
+    def go(page, base: str, path: str, timeout: float = 30_000):
+        page.goto(base.rstrip("/") + path, wait_until="domcontentloaded")
+        _wait_for_app(page, timeout)
+        return page
+
+    return go

@@ -21,13 +21,6 @@ def m(key: str, lang: str = "th") -> str:
     return messages()[key][lang]
 
 
-@pytest.fixture
-def fresh_url(streamlit_server, small_sqlite_template, tmp_path):
-    """A server started just for this test, on its own copy of the sample."""
-    path = tmp_path / "fresh.sqlite"
-    shutil.copy(small_sqlite_template, path)
-    return streamlit_server(f"sqlite:///{path}")
-
 
 @pytest.fixture(scope="module")
 def subject(small_sqlite_template) -> dict:
@@ -40,14 +33,10 @@ def subject(small_sqlite_template) -> dict:
     return {"code": code, "name": display_name(name_th, type_)}
 
 
-def goto(page, base, path, wait_for_app):
-    page.goto(base.rstrip("/") + path, wait_until="domcontentloaded")
-    wait_for_app(page)
 
-
-def test_public_scorecard_link_downloads_the_council_pdf(page, fresh_url, wait_for_app, console_errors, screenshot,
+def test_public_scorecard_link_downloads_the_council_pdf(page, goto, fresh_url, wait_for_app, console_errors, screenshot,
                                                           subject, tmp_path):
-    goto(page, fresh_url, f"/lao?lao={subject['code']}&year={YEAR}", wait_for_app)
+    goto(page, fresh_url, f"/lao?lao={subject['code']}&year={YEAR}")
     expect(page.get_by_role("heading", name=subject["name"])).to_be_visible()
     expect(page.get_by_text(m("lao_metric_rate"), exact=True)).to_be_visible()
     assert f"lao={subject['code']}" in page.url and f"year={YEAR}" in page.url
@@ -73,9 +62,9 @@ def test_public_scorecard_link_downloads_the_council_pdf(page, fresh_url, wait_f
     assert not console_errors
 
 
-def test_search_then_open_and_phone_layout(page, app_url, wait_for_app, console_errors, screenshot, subject):
+def test_search_then_open_and_phone_layout(page, goto, app_url, wait_for_app, console_errors, screenshot, subject):
     page.set_viewport_size({"width": 390, "height": 844})
-    goto(page, app_url, "/lao", wait_for_app)
+    goto(page, app_url, "/lao")
     box = page.get_by_role("textbox", name=m("lao_search"))
     box.fill(subject["code"])
     box.press("Enter")
@@ -93,7 +82,7 @@ def test_search_then_open_and_phone_layout(page, app_url, wait_for_app, console_
     assert not console_errors
 
 
-def test_unpublished_round_is_a_message_for_the_public(page, app_url, wait_for_app, subject):
-    goto(page, app_url, f"/lao?lao={subject['code']}&year=2569", wait_for_app)
+def test_unpublished_round_is_a_message_for_the_public(page, goto, app_url, wait_for_app, subject):
+    goto(page, app_url, f"/lao?lao={subject['code']}&year=2569")
     expect(page.get_by_text(m("lao_unpublished").format(year="พ.ศ. 2569"))).to_be_visible()
     expect(page.get_by_role("button", name=m("lao_download_pdf"))).to_have_count(0)

@@ -3,28 +3,16 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 
 import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
 
-@pytest.fixture
-def fresh_url(streamlit_server, small_sqlite_template, tmp_path):
-    """A server started just for this test, on its own copy of the sample."""
-    path = tmp_path / "fresh.sqlite"
-    shutil.copy(small_sqlite_template, path)
-    return streamlit_server(f"sqlite:///{path}")
 
 
-def goto(page, base, path, wait_for_app):
-    page.goto(base.rstrip("/") + path, wait_until="domcontentloaded")
-    wait_for_app(page)
-
-
-def test_methodology_deep_link_on_a_fresh_server(page, fresh_url, wait_for_app, console_errors, screenshot):
-    goto(page, fresh_url, "/methodology?lang=en", wait_for_app)
+def test_methodology_deep_link_on_a_fresh_server(page, goto, fresh_url, wait_for_app, console_errors, screenshot):
+    goto(page, fresh_url, "/methodology?lang=en")
     expect(page.get_by_role("heading", name="Method and indicator catalogue")).to_be_visible()
     nav = page.get_by_test_id("stSidebarNav")
     expect(nav.get_by_text("National overview")).to_be_visible()      # the shell is around the page
@@ -50,8 +38,8 @@ def painted_provinces(page) -> int:
         return seen.size; }""")
 
 
-def test_overview_map_draws_every_province(page, app_url, wait_for_app, console_errors, screenshot, tmp_path):
-    goto(page, app_url, "/overview?year=2568", wait_for_app)
+def test_overview_map_draws_every_province(page, goto, app_url, wait_for_app, console_errors, screenshot, tmp_path):
+    goto(page, app_url, "/overview?year=2568")
     page.wait_for_function("""() => document.querySelector('[data-testid="stPlotlyChart"]')
         ?.querySelectorAll('path.choroplethlocation').length >= 77""", timeout=30_000)
     assert painted_provinces(page) >= 77
@@ -67,8 +55,8 @@ def test_overview_map_draws_every_province(page, app_url, wait_for_app, console_
     assert not console_errors
 
 
-def test_deep_link_reproduces_the_view(page, app_url, wait_for_app):
-    goto(page, app_url, "/overview?year=2566&type=sao&metric=coverage&lang=en", wait_for_app)
+def test_deep_link_reproduces_the_view(page, goto, app_url, wait_for_app):
+    goto(page, app_url, "/overview?year=2566&type=sao&metric=coverage&lang=en")
     expect(page.get_by_role("heading", name="National overview of the minimum-standard assessment")).to_be_visible()
     # a selectbox shows its value in an <input>
     expect(page.get_by_role("combobox", name="Assessment round (B.E. year)")).to_have_value("B.E. 2566 (2023)")
@@ -78,8 +66,8 @@ def test_deep_link_reproduces_the_view(page, app_url, wait_for_app):
         assert part in page.url
 
 
-def test_download_delivers_the_table_shown(page, app_url, wait_for_app):
-    goto(page, app_url, "/overview?year=2568&lang=en", wait_for_app)
+def test_download_delivers_the_table_shown(page, goto, app_url, wait_for_app):
+    goto(page, app_url, "/overview?year=2568&lang=en")
     page.get_by_text("Show as a table").first.click()
     with page.expect_download() as info:
         page.get_by_role("button", name="Download CSV").first.click()
@@ -90,9 +78,9 @@ def test_download_delivers_the_table_shown(page, app_url, wait_for_app):
 
 
 @pytest.mark.parametrize("width, height, name", [(1440, 900, "desktop"), (390, 844, "phone")])
-def test_screenshots_of_overview_and_indicators(page, app_url, wait_for_app, screenshot, width, height, name):
+def test_screenshots_of_overview_and_indicators(page, goto, app_url, wait_for_app, screenshot, width, height, name):
     page.set_viewport_size({"width": width, "height": height})
     for path in ("overview?year=2568", "indicators?year=2568&domain=1&indicator=1.01"):
-        goto(page, app_url, "/" + path, wait_for_app)
+        goto(page, app_url, "/" + path)
         page.wait_for_timeout(800)             # plotly draws after the script run ends
         screenshot(page, f"{path.split('?')[0]}-{name}")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 import sqlite3
 
 import pytest
@@ -13,17 +12,6 @@ from playwright.sync_api import expect
 DEEP_LINK = "/province?province=30&year=2568"
 
 
-@pytest.fixture
-def fresh_url(streamlit_server, small_sqlite_template, tmp_path):
-    """A server started just for this test, on its own copy of the sample."""
-    path = tmp_path / "fresh.sqlite"
-    shutil.copy(small_sqlite_template, path)
-    return streamlit_server(f"sqlite:///{path}")
-
-
-def goto(page, base, path, wait_for_app):
-    page.goto(base.rstrip("/") + path, wait_until="domcontentloaded")
-    wait_for_app(page)
 
 
 def districts(template: str, province: str) -> int:
@@ -38,9 +26,9 @@ def painted_areas(page) -> int:
         return b.width > 0.5 && b.height > 0.5; }).length""")
 
 
-def test_deep_link_on_a_fresh_server_draws_map_and_table(page, fresh_url, small_sqlite_template, wait_for_app,
+def test_deep_link_on_a_fresh_server_draws_map_and_table(page, goto, fresh_url, small_sqlite_template, wait_for_app,
                                                          console_errors, screenshot):
-    goto(page, fresh_url, DEEP_LINK, wait_for_app)
+    goto(page, fresh_url, DEEP_LINK)
     expect(page.get_by_role("heading", name="จังหวัดนครราชสีมา · พ.ศ. 2568")).to_be_visible()
     n = districts(small_sqlite_template, "30")
     page.wait_for_function(f"""() => document.querySelector('[data-testid="stPlotlyChart"]')
@@ -56,21 +44,21 @@ def test_deep_link_on_a_fresh_server_draws_map_and_table(page, fresh_url, small_
     assert not console_errors
 
 
-def test_tabs_and_choices_live_in_the_url(page, app_url, wait_for_app, console_errors):
-    goto(page, app_url, DEEP_LINK + "&lang=en", wait_for_app)
+def test_tabs_and_choices_live_in_the_url(page, goto, app_url, wait_for_app, console_errors):
+    goto(page, app_url, DEEP_LINK + "&lang=en")
     page.get_by_role("tab", name="Indicator × LAO").click()
     wait_for_app(page)
     page.wait_for_url("**view=matrix**")
     expect(page.get_by_text("Indicators where the province's LAOs need most support")).to_be_visible()
-    goto(page, app_url, "/province?province=30&year=2568&lang=en&view=compare&compare=2300101,3300101", wait_for_app)
+    goto(page, app_url, "/province?province=30&year=2568&lang=en&view=compare&compare=2300101,3300101")
     expect(page.get_by_role("tab", name="Side by side")).to_have_attribute("aria-selected", "true")
     expect(page.get_by_text("Pass rate by domain (%)")).to_be_visible()
     assert "compare=2300101%2C3300101" in page.url or "compare=2300101,3300101" in page.url
     assert not console_errors
 
 
-def test_table_download_holds_every_lao(page, app_url, wait_for_app):
-    goto(page, app_url, DEEP_LINK + "&lang=en", wait_for_app)
+def test_table_download_holds_every_lao(page, goto, app_url, wait_for_app):
+    goto(page, app_url, DEEP_LINK + "&lang=en")
     with page.expect_download() as info:
         page.get_by_test_id("stDownloadButton").filter(has_text="Download CSV").nth(1).click()
     rows = list(csv.DictReader(io.StringIO(info.value.path().read_text(encoding="utf-8-sig"))))
@@ -78,9 +66,9 @@ def test_table_download_holds_every_lao(page, app_url, wait_for_app):
     assert {"LAO code", "Pass rate (%)", "National peer percentile"} <= set(rows[0])
 
 
-def test_phone_width_is_usable(page, app_url, wait_for_app, console_errors, screenshot):
+def test_phone_width_is_usable(page, goto, app_url, wait_for_app, console_errors, screenshot):
     page.set_viewport_size({"width": 390, "height": 844})
-    goto(page, app_url, DEEP_LINK, wait_for_app)
+    goto(page, app_url, DEEP_LINK)
     page.wait_for_function("""() => document.querySelector('[data-testid="stPlotlyChart"]')
         ?.querySelectorAll('path.choroplethlocation').length > 0""", timeout=30_000)
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
