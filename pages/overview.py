@@ -33,7 +33,7 @@ def headline(nat: pd.Series, has_prev: bool) -> None:
                 help=tr("overview_submitted_help"))
     c[1].metric(tr("overview_rate"), pct(nat.pass_rate), help=tr("overview_rate_help"))
     c[2].metric(tr("overview_allpass"), pct(nat.all_pass_share), help=tr("overview_allpass_help"))
-    c[3].metric(tr("overview_change"), signed(nat.change, unit=" pp") if has_prev else "–",
+    c[3].metric(tr("overview_change"), signed(nat.change, unit=tr("unit_points")) if has_prev else "–",
                 help=tr("overview_change_help"))
     for col, key in zip(c, ("overview_submitted_help", "overview_rate_help", "overview_allpass_help",
                             "overview_change_help" if has_prev else "overview_no_prev")):
@@ -43,7 +43,7 @@ def headline(nat: pd.Series, has_prev: bool) -> None:
 def area_frame(table: pd.DataFrame, key: str, names: pd.DataFrame, value: str, metric_label: str) -> pd.DataFrame:
     lang, tr = ui.lang(), ui.tr
     df = table.merge(names, on=key, how="left")
-    fmt = signed if value == "change" else pct
+    fmt = (lambda x: signed(x, unit=tr("unit_points"))) if value == "change" else pct
     df["hover"] = [tr("overview_hover", name=n, metric=metric_label, value=fmt(x), n=int(s), N=int(N))
                    for n, x, s, N in zip(df[f"name_{lang}"], df[value], df["n_submitted"], df["n_laos"])]
     return df
@@ -71,9 +71,10 @@ def map_section(prov: pd.DataFrame, dist: pd.DataFrame, value: str, metric_label
         pf = area_frame(prov, "province_code", data.provinces(v), value, metric_label)
         fig = ui.province_map(pf, value, uirevision="overview-provinces", **common)
         ranked = pf.dropna(subset=[value]).sort_values(value)
+        fmt = (lambda x: signed(x, unit=tr("unit_points"))) if value == "change" else pct
         summary = None if ranked.empty else tr(
             "overview_map_summary", metric=metric_label, top=ranked.iloc[-1][f"name_{lang}"],
-            top_v=pct(ranked.iloc[-1][value]), low=ranked.iloc[0][f"name_{lang}"], low_v=pct(ranked.iloc[0][value]),
+            top_v=fmt(ranked.iloc[-1][value]), low=ranked.iloc[0][f"name_{lang}"], low_v=fmt(ranked.iloc[0][value]),
             n_low=int(pf["low_coverage"].sum()))
         event = ui.chart_with_table(fig, area_table_view(pf, "province_code", f"name_{lang}"),
                                     f"provinces-{value}-{year}", summary=summary, config=geo.PLOTLY_CONFIG,
@@ -94,7 +95,7 @@ def province_picker(pf: pd.DataFrame) -> None:
     st.caption(tr("overview_click_hint"))
     names = dict(zip(pf["province_code"], pf[f"name_{lang}"]))
     code = st.selectbox(tr("overview_goto"), sorted(names, key=names.get), format_func=names.get,
-                        index=None, key="goto_province")
+                        index=None, key="goto_province", placeholder=tr("overview_goto_placeholder"))
     if code:
         nav.link("province", tr("overview_goto_link", name=names[code]),
                  ui.carry_params(*CARRY, province=code), icon=":material/arrow_forward:")

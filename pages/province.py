@@ -172,7 +172,8 @@ def _peers(c, tr=ui.tr) -> None:
 
 def _compare(c, tr=ui.tr) -> None:
     codes = _kept("compare", st.multiselect, tr("province_compare_pick", max=cmp.MAX_COMPARE), sorted(c.names, key=(
-        c.names.get)), multi=True, max_selections=cmp.MAX_COMPARE, format_func=lambda x: f"{c.names[x]} ({x})")
+        c.names.get)), multi=True, max_selections=cmp.MAX_COMPARE, format_func=lambda x: f"{c.names[x]} ({x})",
+        placeholder=tr("province_compare_placeholder"))
     if len(codes) < 2:
         return st.info(tr("province_compare_need"))
     heads = {k: f"{c.names[k]} ({k})" for k in codes}      # LAO names are data, not message keys

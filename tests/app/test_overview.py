@@ -45,7 +45,7 @@ def test_headline_figures_match_the_database(sample_db_url, type_code):
     prev, _, _ = national(sample_db_url, YEAR - 1, type_code)
     assert metric(at, 0) == f"{n_sub:,} / {n_all:,}"
     assert metric(at, 1) == f"{rate:.1f}%"
-    assert metric(at, 3) == f"{rate - prev:+.1f} pp"
+    assert metric(at, 3) == f"{rate - prev:+.1f} pp"           # English: percentage points
 
 
 def test_share_of_laos_passing_everything(sample_db_url):
