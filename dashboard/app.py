@@ -7,7 +7,8 @@ import streamlit as st
 from dashboard import auth, data, nav, ui
 from dashboard.i18n import LANGS
 from pages import admin, indicators, lao, methodology, overview, province, submissions
-from store.db import has_schema
+from scoring.errors import ValidationError
+from store.db import fault_kind, has_schema, sqlite_file
 
 PAGES = (  # url path (contract), title key, render function; the first is the default
     ("overview", "nav_overview", overview.render),
@@ -20,14 +21,37 @@ PAGES = (  # url path (contract), title key, render function; the first is the d
 )
 
 
+def show_fault(exc: Exception) -> bool:
+    """Show a database fault (read-only, locked, unreachable) or a broken data file shipped with the app
+    as a plain message with a retry button, and drop pooled connections so the next run connects afresh
+    (a replaced file, a restarted server). False when `exc` is no such fault: a bug, to be raised."""
+    kind = fault_kind(exc)
+    if kind is None and isinstance(exc, ValidationError) and exc.what == "catalogue":
+        kind = "catalogue"
+    if kind is None:
+        return False
+    data.reset_connections()
+    st.error(ui.tr("database_error" if kind == "unreachable" else f"faults_{kind}"), icon=":material/cloud_off:")
+    if kind == "catalogue":
+        st.text(exc.report(ui.lang()))            # where the file is wrong, as plain text
+    st.button(ui.tr("faults_retry"), icon=":material/refresh:", key="faults_retry")   # a click reruns
+    return True
+
+
 def database_ready() -> bool:
     try:
-        if has_schema(data.engine()) and data.meta(data.version()) is not None and not data.laos(data.version()).empty:
+        engine = data.engine()
+        path = sqlite_file(engine)          # never connect to a missing file: that would create an empty one
+        if ((path is None or path.exists()) and has_schema(engine) and data.meta(data.version()) is not None
+                and not data.laos(data.version()).empty):
             return True
+        data.reset_connections()            # a file put in place later is opened afresh
         st.warning(ui.tr("no_database"), icon=":material/database:")
-    except Exception as exc:  # noqa: BLE001 - any driver error gets the same plain message
-        st.error(ui.tr("database_error"), icon=":material/cloud_off:")
-        st.caption(type(exc).__name__)
+    except Exception as exc:  # noqa: BLE001 - any driver error gets a plain message
+        if not show_fault(exc):
+            data.reset_connections()
+            st.error(ui.tr("database_error"), icon=":material/cloud_off:")
+            st.caption(type(exc).__name__)
     return False
 
 
@@ -58,8 +82,12 @@ def main() -> None:
     ui.remember("lang", lang)
     auth.sidebar(ui.tr)
     if database_ready():
-        ui.synthetic_banner()
-        page.run()
+        try:
+            ui.synthetic_banner()
+            page.run()
+        except Exception as exc:  # noqa: BLE001 - faults become messages; anything else is raised again
+            if not show_fault(exc):
+                raise
     st.sidebar.caption(ui.tr("attribution"))
 
 

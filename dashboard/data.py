@@ -172,3 +172,9 @@ def lao_report_pdf(v: int, scope: Scope, lao: str, year: int, lang: str) -> byte
 def lao_scorecard_xlsx(v: int, scope: Scope, lao: str, year: int, lang: str) -> bytes:
     from dashboard.lao_view import scorecard_xlsx
     return scorecard_xlsx(lao_scorecard(v, scope, lao, year), lang)
+
+
+# --- faults (dashboard/app.py): after a database fault, pooled connections may point at a file that was
+# replaced or a server that restarted; dropping them makes the next script run connect afresh.
+def reset_connections() -> None:
+    engine().dispose()

@@ -45,9 +45,27 @@ class Catalogue:
 
 @lru_cache(maxsize=1)
 def domains() -> pd.DataFrame:
-    """The 8 domains, index = domain number (1-8), columns name_th, name_en."""
-    rows = yaml.safe_load((CATALOGUE_DIR / "domains.yaml").read_text(encoding="utf-8"))
-    return pd.DataFrame(rows).set_index("domain").sort_index()
+    """The 8 domains, index = domain number (1-8), columns name_th, name_en.
+
+    A missing or broken domains.yaml raises ValidationError("catalogue") saying what is wrong; nothing
+    is cached then, so the file is read again (and the app recovers) once it is fixed."""
+    where = "domains.yaml"
+    try:
+        rows = yaml.safe_load((CATALOGUE_DIR / where).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        reason = " ".join(str(exc).split())[:300]
+        raise ValidationError([Problem(None, None, f"{where}: อ่านไฟล์ไม่ได้ ({reason})",
+                                       f"{where}: cannot be read ({reason})")], "catalogue") from exc
+    ok = isinstance(rows, list) and all(isinstance(r, dict) for r in rows)
+    if ok:
+        ok = sorted(str(r.get("domain")) for r in rows) == [str(d) for d in range(1, 9)] and not any(
+            _blank(r.get(k)) for r in rows for k in ("name_th", "name_en"))
+    if not ok:
+        raise ValidationError([Problem(
+            None, None, f"{where}: ต้องมีด้าน 1-8 ด้านละหนึ่งรายการ พร้อม name_th และ name_en",
+            f"{where}: must list domains 1-8 once each, with name_th and name_en")], "catalogue")
+    out = pd.DataFrame(rows)[["domain", "name_th", "name_en"]]
+    return out.assign(domain=out["domain"].astype(int)).set_index("domain").sort_index()
 
 
 def available_years(directory: Path = CATALOGUE_DIR) -> list[int]:

@@ -26,6 +26,7 @@ class ValidationError(Exception):
 
     def __init__(self, problems: list[Problem], what: str = "input"):
         self.problems = list(problems)
+        self.what = what          # "catalogue", "submissions", ...: what was being read
         super().__init__(f"{what}: {len(self.problems)} problem(s)\n" + "\n".join(
             p.text("en") for p in self.problems[:50]))
 

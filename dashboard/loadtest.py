@@ -1,0 +1,262 @@
+"""`python -m dashboard.loadtest --sessions 10`: many people on one server at once (not run in CI).
+
+Starts `streamlit run dashboard/app.py` on the database of `--db`, else DATABASE_URL, else the default
+SQLite file (the national sample); it only reads. Then one Chromium (Debian's: LAO_CHROMIUM, else
+`chromium` on PATH) opens N browser contexts at the same moment. Each is a separate person: it loads the
+overview, then picks another round in the sidebar's year selectbox. A session is correct when the page
+has its heading, the year box shows the round chosen, and no error element is on the page.
+
+Output: one JSON object per session, then a summary line (median and slowest times, the server's CPU
+seconds and memory). Exit 0 when every session was correct. Chromium resolves only localhost unless
+`--url` names a dashboard already running elsewhere (the database is then read for the round years only).
+
+The browsers draw the national maps in software, so on a small machine they, not the server, take
+most of the CPU: compare `server_cpu_s` with `wall_s` × cores, or run the browsers elsewhere with --url.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def resolver_rule(base: str) -> str:
+    """Chromium resolves no host name but localhost and the dashboard's own host."""
+    from urllib.parse import urlsplit
+
+    host = urlsplit(base).hostname or "localhost"
+    extra = "" if host in ("127.0.0.1", "localhost") else f" , EXCLUDE {host}"
+    return f"--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost{extra}"
+IDLE_JS = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    return app && app.getAttribute('data-test-connection-state') === 'CONNECTED'
+        && app.getAttribute('data-test-script-state') === 'notRunning'
+        && !document.querySelector('[data-testid="stStatusWidgetRunningIcon"]')
+        && !document.querySelector('[data-testid="stSkeleton"]')
+        && document.querySelector('[data-testid="stMainBlockContainer"] [data-testid="stElementContainer"]');
+}"""
+
+
+def chromium() -> str:
+    path = os.environ.get("LAO_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        raise SystemExit("loadtest: no Chromium (apt-get install chromium, or set LAO_CHROMIUM)")
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """The dashboard in a subprocess of its own process group, stopped by stop()."""
+
+    def __init__(self, db_url: str, log: Path):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        cmd = [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.headless", "true",
+               "--server.port", str(self.port), "--server.address", "127.0.0.1",
+               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+        self.log = open(log, "wb")
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "DATABASE_URL": db_url},
+                                     stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def wait_healthy(self, timeout: float = 90) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise SystemExit(f"loadtest: the server exited ({self.proc.returncode}); see {self.log.name}")
+            try:
+                with urllib.request.urlopen(self.url + "/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise SystemExit(f"loadtest: the server was not healthy after {timeout:.0f} s; see {self.log.name}")
+
+    def rss_mb(self) -> float | None:
+        try:
+            import psutil
+            return round(psutil.Process(self.proc.pid).memory_info().rss / 2**20, 1)
+        except Exception:  # noqa: BLE001 - a figure we can do without
+            return None
+
+    def cpu_s(self) -> float | None:
+        """CPU seconds the server has used so far (its share of the machine while browsers draw)."""
+        try:
+            import psutil
+            t = psutil.Process(self.proc.pid).cpu_times()
+            return t.user + t.system
+        except Exception:  # noqa: BLE001
+            return None
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(5)
+        self.log.close()
+
+
+async def idle(page, timeout_ms: float) -> None:
+    await page.wait_for_function(IDLE_JS, timeout=timeout_ms)
+
+
+async def choose(page, label: str, option: str) -> None:
+    """Pick `option` in the selectbox `label` by clicking (a first click may only focus it)."""
+    box = page.get_by_role("combobox", name=label, exact=True)
+    item = page.get_by_role("option", name=option, exact=True)
+    for _ in range(5):
+        await box.click()
+        try:
+            await item.wait_for(timeout=2_000)
+            break
+        except Exception:  # noqa: BLE001 - not open yet: click again
+            continue
+    await item.click()
+
+
+async def session(browser, n: int, base: str, year: int, start: asyncio.Event, timeout_ms: float) -> dict:
+    from dashboard.i18n import messages, year_label
+
+    msgs = messages()
+    out: dict = {"session": n, "year": year, "ok": False, "problems": []}
+    context = await browser.new_context(viewport={"width": 1440, "height": 900}, timezone_id="Asia/Bangkok")
+    page = await context.new_page()
+    try:
+        await start.wait()
+        t0 = time.perf_counter()
+        await page.goto(base + "/overview", wait_until="domcontentloaded", timeout=timeout_ms)
+        await idle(page, timeout_ms)
+        out["load_s"] = round(time.perf_counter() - t0, 2)
+        t1 = time.perf_counter()
+        label = year_label(year, "th")
+        await choose(page, msgs["year"]["th"], label)
+        # done when the server has drawn the page of that round: the line under the heading names it
+        await page.get_by_test_id("stCaptionContainer").get_by_text(label, exact=True).wait_for(timeout=timeout_ms)
+        await idle(page, timeout_ms)
+        out["change_s"] = round(time.perf_counter() - t1, 2)
+        heading = (await page.locator("h1").first.inner_text()).strip()
+        shown = await page.get_by_role("combobox", name=msgs["year"]["th"], exact=True).input_value()
+        errors = await page.locator(ERRORS).count()
+        if heading != msgs["overview_title"]["th"]:
+            out["problems"].append(f"heading {heading!r}")
+        if shown != label:
+            out["problems"].append(f"year box shows {shown!r}")
+        if f"year={year}" not in page.url:
+            out["problems"].append(f"URL {page.url}")
+        if errors:
+            out["problems"].append(f"{errors} error element(s)")
+        out["ok"] = not out["problems"]
+    except Exception as exc:  # noqa: BLE001 - a failed session is a result, not a crash of the test
+        out["problems"].append(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+    finally:
+        out["total_s"] = round(time.perf_counter() - t0, 2) if "load_s" in out else None
+        await context.close()
+    return out
+
+
+def years_to_pick(db_url: str) -> tuple[int, list[int]]:
+    """(default year the overview opens on, the other published years to switch to)."""
+    from sqlalchemy import text
+
+    from store.db import make_engine
+    engine = make_engine(db_url)
+    with engine.connect() as conn:
+        years = [int(y) for (y,) in conn.execute(text("SELECT year FROM round WHERE state = 'published' "
+                                                      "ORDER BY year"))]
+    engine.dispose()
+    if len(years) < 2:
+        raise SystemExit("loadtest: the database needs at least two published rounds")
+    return years[-1], years[:-1]
+
+
+async def run(n_sessions: int, base: str, others: list[int], timeout_ms: float) -> list[dict]:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=chromium(), args=[*CHROMIUM_ARGS, resolver_rule(base)])
+        start = asyncio.Event()
+        tasks = [asyncio.create_task(session(browser, i + 1, base, others[i % len(others)], start, timeout_ms))
+                 for i in range(n_sessions)]
+        await asyncio.sleep(1.0)            # every context is open before anyone starts
+        start.set()
+        results = await asyncio.gather(*tasks)
+        await browser.close()
+    return list(results)
+
+
+def summary(results: list[dict], rss_mb: float | None, warm: bool, wall_s: float, cpu_s: float | None) -> dict:
+    def stats(key):
+        xs = [r[key] for r in results if r.get(key) is not None]
+        return (round(statistics.median(xs), 2), round(max(xs), 2)) if xs else (None, None)
+    (load_med, load_max), (chg_med, chg_max) = stats("load_s"), stats("change_s")
+    return {"summary": True, "sessions": len(results), "ok": sum(r["ok"] for r in results),
+            "server_warm": warm, "load_median_s": load_med, "load_slowest_s": load_max,
+            "change_year_median_s": chg_med, "change_year_slowest_s": chg_max, "wall_s": round(wall_s, 2),
+            "server_cpu_s": None if cpu_s is None else round(cpu_s, 2), "server_rss_mb": rss_mb}
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m dashboard.loadtest", description=__doc__.split("\n")[0])
+    p.add_argument("--sessions", type=int, default=10, help="simultaneous browser sessions (default 10)")
+    p.add_argument("--db", help="database URL (default: DATABASE_URL, else data/lao.sqlite)")
+    p.add_argument("--warm", action="store_true", help="load the overview once before the sessions start")
+    p.add_argument("--timeout", type=float, default=120, help="seconds a session may wait for a page")
+    p.add_argument("--url", help="test a dashboard already running there (e.g. behind the proxy, from another "
+                                 "machine, so the browsers do not share its CPU) instead of starting one")
+    args = p.parse_args(argv)
+    if args.sessions < 1:
+        p.error("--sessions must be at least 1")
+    from store.db import DEFAULT_SQLITE, database_url
+
+    url = database_url(args.db)
+    if url.startswith("sqlite") and not Path(url.split("///", 1)[-1]).exists():
+        raise SystemExit(f"loadtest: no database at {url} (python -m dashboard seed builds the national sample;"
+                         f" default {DEFAULT_SQLITE})")
+    default_year, others = years_to_pick(url)
+    log = Path(os.environ.get("TMPDIR", "/tmp")) / f"lao-loadtest-{os.getpid()}.log"
+    server = None if args.url else Server(url, log)
+    base = args.url.rstrip("/") if args.url else server.url
+    try:
+        if server:
+            server.wait_healthy()
+        if args.warm:
+            asyncio.run(run(1, base, others, args.timeout * 1000))
+        cpu0, t0 = server.cpu_s() if server else None, time.perf_counter()
+        results = asyncio.run(run(args.sessions, base, others, args.timeout * 1000))
+        wall, cpu1 = time.perf_counter() - t0, server.cpu_s() if server else None
+        for r in results:
+            print(json.dumps(r, ensure_ascii=False), flush=True)
+        cpu = None if cpu0 is None or cpu1 is None else cpu1 - cpu0
+        rss = server.rss_mb() if server else None
+        print(json.dumps(summary(results, rss, args.warm, wall, cpu) | {"opened_on": default_year}), flush=True)
+    finally:
+        if server:
+            server.stop()
+    return 0 if all(r["ok"] for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
