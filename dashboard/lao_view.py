@@ -404,7 +404,6 @@ def domain_figure(card: Scorecard, lang: str):
 def trend_figure(card: Scorecard, lang: str):
     """Pass rate per round: overall as a line, and every domain as a row of labelled cells (a
     single-hue scale, values printed; a round without a submission is left blank and says so)."""
-    import plotly.graph_objects as go
     from plotly.subplots import make_subplots
     years = [str(y) for y in card.years]
     tr = card.trend

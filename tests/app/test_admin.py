@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 
-import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash

@@ -256,3 +256,28 @@ def goto():
         return page
 
     return go
+
+
+@pytest.fixture(scope="session")
+def private_server(streamlit_server, small_sqlite_template, tmp_path_factory):
+    """private_server(name) -> (base URL, database path): a server on its own copy of the sample, with
+    the test accounts of tests/accounts.py, for tests that sign in or change data."""
+    from tests.accounts import write_accounts_file
+
+    def start(name: str):
+        root = tmp_path_factory.mktemp(name)
+        db = root / f"{name}.sqlite"
+        shutil.copy(small_sqlite_template, db)
+        accounts = write_accounts_file(root / "accounts.toml")
+        old = os.environ.get("LAO_ACCOUNTS_FILE")
+        os.environ["LAO_ACCOUNTS_FILE"] = str(accounts)         # inherited by the server process only
+        try:
+            url = streamlit_server(f"sqlite:///{db}")
+        finally:
+            if old is None:
+                os.environ.pop("LAO_ACCOUNTS_FILE", None)
+            else:
+                os.environ["LAO_ACCOUNTS_FILE"] = old
+        return url, db
+
+    return start

@@ -5,37 +5,22 @@ The server gets its own writable copy of the small sample and test accounts (LAO
 """
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import sqlite3
 
 import pytest
 
 from sample_data.round_file import round_frame
 from store.db import make_engine
-from tests.accounts import PASSWORD, write_accounts_file
+from tests.accounts import PASSWORD
 
 OPEN = 2569
 
 
 @pytest.fixture(scope="module")
-def served(streamlit_server, small_sqlite_template, tmp_path_factory):
+def served(private_server):
     """(base URL, database path) of a dashboard on a private copy of the sample, with test accounts."""
-    root = tmp_path_factory.mktemp("admin-browser")
-    db = root / "db.sqlite"
-    shutil.copy(small_sqlite_template, db)
-    accounts = write_accounts_file(root / "accounts.toml")
-    old = os.environ.get("LAO_ACCOUNTS_FILE")
-    os.environ["LAO_ACCOUNTS_FILE"] = str(accounts)         # inherited by the server process only
-    try:
-        url = streamlit_server(f"sqlite:///{db}")
-    finally:
-        if old is None:
-            os.environ.pop("LAO_ACCOUNTS_FILE", None)
-        else:
-            os.environ["LAO_ACCOUNTS_FILE"] = old
-    return url, db
+    return private_server("admin-browser")
 
 
 def go(page, base: str, path: str, wait_for_app):

@@ -6,7 +6,6 @@ import csv
 import io
 import sqlite3
 
-import pytest
 from playwright.sync_api import expect
 
 DEEP_LINK = "/province?province=30&year=2568"

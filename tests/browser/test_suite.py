@@ -13,9 +13,7 @@ so the first page of the suite is a cold start.
 """
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import sqlite3
 
 import pytest
@@ -23,7 +21,7 @@ from playwright.sync_api import expect
 
 from dashboard.i18n import messages, year_label
 from scoring.laotypes import display_name
-from tests.accounts import PASSWORD, write_accounts_file
+from tests.accounts import PASSWORD
 from tests.browser.conftest import _is_known_noise
 
 YEAR = 2568
@@ -38,22 +36,9 @@ def m(key: str, lang: str = "th", **fmt) -> str:
 
 
 @pytest.fixture(scope="module")
-def served(streamlit_server, small_sqlite_template, tmp_path_factory):
+def served(private_server):
     """(base URL, database path) of a server started for this module on a private copy of the sample."""
-    root = tmp_path_factory.mktemp("suite")
-    db = root / "suite.sqlite"
-    shutil.copy(small_sqlite_template, db)
-    accounts = write_accounts_file(root / "accounts.toml")
-    old = os.environ.get("LAO_ACCOUNTS_FILE")
-    os.environ["LAO_ACCOUNTS_FILE"] = str(accounts)         # inherited by the server process only
-    try:
-        url = streamlit_server(f"sqlite:///{db}")
-    finally:
-        if old is None:
-            os.environ.pop("LAO_ACCOUNTS_FILE", None)
-        else:
-            os.environ["LAO_ACCOUNTS_FILE"] = old
-    return url, db
+    return private_server("suite")
 
 
 @pytest.fixture(scope="module")
