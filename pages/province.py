@@ -1,7 +1,5 @@
-"""Province view for provincial monitors: the province's LAOs against each other and their peers.
-
-The URL keeps the whole view: year, province, type, lang, and view (tab), q, sort, lao, group,
-compare, domain, msort. Computation lives in scoring.compare and scoring.anomalies."""
+"""Province view for provincial monitors: the province's LAOs against each other and their peers. The URL
+keeps the whole view (year, province, type, lang, view, q, sort, lao, group, compare, domain, msort)."""
 from __future__ import annotations
 
 from types import SimpleNamespace
@@ -11,7 +9,8 @@ import streamlit as st
 
 import geo
 from dashboard import data, ui
-from dashboard.i18n import messages, pct, signed, year_label
+from dashboard import province_view as pv
+from dashboard.i18n import pct, signed, year_label
 from scoring import anomalies, compare as cmp
 from scoring.catalogue import domains as domain_table
 from scoring.laotypes import TYPE_CODES, type_name
@@ -21,43 +20,6 @@ from scoring.rules import OUTCOME_LABELS
 ALL = "all"
 VIEWS = ("laos", "peers", "compare", "matrix", "flags")
 NUM, LINK = st.column_config.NumberColumn, st.column_config.LinkColumn(display_text=r"lao=(\d+)")
-
-
-def _kept(param, widget, label, options=None, multi=False, default=None, **kw):
-    """A page-specific choice kept in the URL under `param` (left out of the URL while empty or default)."""
-    raw, key = st.query_params.get(param, ""), f"province_{param}"
-    value = ([c for c in raw.split(",") if c in options][:cmp.MAX_COMPARE] if multi else
-             raw if options is None or raw in options else None)
-    if raw and raw != (",".join(value) if multi else value):        # an unknown value leaves the URL
-        st.query_params.update({param: ",".join(value)}) if value else st.query_params.pop(param, None)
-
-    def keep():
-        new = st.session_state[key]
-        new = ",".join(new) if multi else (new or "")
-        st.query_params.update({param: new}) if new else st.query_params.pop(param, None)
-    st.session_state[key] = value = value if value or default is None else default
-    widget(label, *([options] if options is not None else []), key=key, on_change=keep, **kw)
-    return value
-
-
-def _head(col: str) -> str:
-    """Column header: the message `province_col_<col>` where there is one, else the column's own name."""
-    return ui.tr(f"province_col_{col}") if f"province_col_{col}" in messages() else col
-
-
-def _table(df: pd.DataFrame, name: str, title=None, note=None, config=None, heat=(), marks=False, **kw) -> None:
-    """A table under an optional title and note, with translated headers (heat: columns coloured as a heat
-    map; marks: ▲ ▼ ≠ tinted), then its CSV/XLSX downloads."""
-    if title:
-        st.subheader(title)
-    if note:
-        st.caption(note)
-    out, hot = df.rename(columns=_head), [_head(h) for h in heat]
-    shown = out.style.apply(cmp.heat_css, axis=None, subset=hot) if hot else out.style.apply(
-        cmp.mark_css, axis=None) if marks else out
-    st.dataframe(shown, hide_index=True, column_config={_head(k): c for k, c in (config or {}).items()},
-                 width="stretch", key=f"t_{name}", **kw)
-    ui.downloads(out, f"province-{name}", key=name)
 
 
 def _load(lang: str, tr=ui.tr):
@@ -122,7 +84,7 @@ def _district_map(c, tr=ui.tr) -> None:
                            low_coverage_label=tr("province_map_low"), lang=c.lang, height=460)
     summary = tr("province_map_summary", best=r["district"].iloc[-1], best_v=pct(r["pass_rate"].iloc[-1]),
                  worst=r["district"].iloc[0], worst_v=pct(r["pass_rate"].iloc[0]))
-    table = d[["district_code", "district", "n_laos", "n_with_results", "pass_rate"]].round(1).rename(columns=_head)
+    table = d[["district_code", "district", "n_laos", "n_with_results", "pass_rate"]].round(1).rename(columns=pv.head)
     ui.chart_with_table(fig, table, f"province-{c.tag}-districts", summary, config=geo.PLOTLY_CONFIG, key="map")
 
 
@@ -132,27 +94,27 @@ def _laos(c, tr=ui.tr) -> None:
     st.subheader(tr("province_table_title"))
     left, right = st.columns([3, 2])
     with left:
-        q = _kept("q", st.text_input, tr("province_search"))
+        q = pv.kept("q", st.text_input, tr("province_search"))
     sorts = {k: tr("province_sort_" + k.replace("-", "desc_")) for k in cmp.SORTS}
     sort = ui.query_select("sort", list(sorts), tr("province_sort"), default="pass_rate", where=right,
                            format_func=sorts.get)
     t, doms = cmp.sort_table(cmp.search(c.table, q), sort), [f"d{d}" for d in cmp.DOMAINS]
     config = {k: NUM(format="%.1f", help=c.dlabel(k[1:])) for k in doms} | {"lao_code": LINK, "pass_rate": NUM(
         format="%.1f"), "change": NUM(format="%+.1f"), "percentile": NUM(format="%.0f")}
-    _table(cmp.table_view(t, c.lang, c.link, lambda s: tr(f"province_state_{s}")), f"{c.tag}-laos", None,
+    pv.table(cmp.table_view(t, c.lang, c.link, lambda s: tr(f"province_state_{s}")), f"{c.tag}-laos", None,
            tr("province_n_shown", n=len(t), total=len(c.table)) + " · " + tr("province_table_note", min=MIN_PEERS),
            config, heat=["pass_rate", *doms], height=460)
 
 
 def _peers(c, tr=ui.tr) -> None:
     st.caption(tr("province_peer_note", min=MIN_PEERS))
-    lao = _kept("lao", st.selectbox, tr("province_peer_lao"), sorted(c.names, key=c.names.get), index=None,
+    lao = pv.kept("lao", st.selectbox, tr("province_peer_lao"), sorted(c.names, key=c.names.get), index=None,
                 placeholder=tr("province_peer_whole_group"), format_func=lambda x: f"{c.names[x]} ({x})")
     one, group = lao in set(c.nat["lao_code"]), None
     if not one:
         names = {g: tr("province_peer_group_option", type=type_name(g.split(":")[0], c.lang), n=n,
                        band=SIZE_LABELS[c.lang][g.split(":")[1]]) for g, n in cmp.province_groups(c.table).items()}
-        group = _kept("group", st.selectbox, tr("province_peer_group"), list(names), format_func=names.get,
+        group = pv.kept("group", st.selectbox, tr("province_peer_group"), list(names), format_func=names.get,
                       default=next(iter(names)))
     typ, band, members, bench = cmp.benchmark(c.nat, c.table, c.prov, c.region, lao, group)
     where = {"province": tr("province_scope_province", name=c.pname), "nation": tr("province_scope_nation"),
@@ -167,11 +129,11 @@ def _peers(c, tr=ui.tr) -> None:
     full = cmp.with_attributes(data.summaries(c.v, c.scope, year=c.year), data.provinces(c.v))
     dom = cmp.domain_benchmark(full, typ, band, c.prov, c.region, members).round(1).reset_index()
     dom = dom.rename(columns={"members": "this"}) if one else dom.drop(columns="members")   # group = province peers
-    _table(dom.assign(domain=dom["domain"].map(c.dlabel)), f"{c.tag}-peers", tr("province_peer_domains"))
+    pv.table(dom.assign(domain=dom["domain"].map(c.dlabel)), f"{c.tag}-peers", tr("province_peer_domains"))
 
 
 def _compare(c, tr=ui.tr) -> None:
-    codes = _kept("compare", st.multiselect, tr("province_compare_pick", max=cmp.MAX_COMPARE), sorted(c.names, key=(
+    codes = pv.kept("compare", st.multiselect, tr("province_compare_pick", max=cmp.MAX_COMPARE), sorted(c.names, key=(
         c.names.get)), multi=True, max_selections=cmp.MAX_COMPARE, format_func=lambda x: f"{c.names[x]} ({x})",
         placeholder=tr("province_compare_placeholder"))
     if len(codes) < 2:
@@ -179,12 +141,12 @@ def _compare(c, tr=ui.tr) -> None:
     heads = {k: f"{c.names[k]} ({k})" for k in codes}      # LAO names are data, not message keys
     wide = cmp.compare_domains(c.dom, codes)
     text = cmp.mark_extremes(wide, codes).assign(spread=wide["spread"].round(1))
-    _table(text.rename(columns=heads).rename_axis("domain").reset_index().assign(domain=lambda x: x["domain"].map(
+    pv.table(text.rename(columns=heads).rename_axis("domain").reset_index().assign(domain=lambda x: x["domain"].map(
         c.dlabel)), f"{c.tag}-compare", tr("province_compare_domains"), tr("province_compare_domains_note"), marks=True)
     ind = cmp.compare_indicators(data.results(c.v, c.scope, year=c.year, province=c.prov), codes)
     ind[codes] = cmp.outcome_text(ind[codes], OUTCOME_LABELS[c.lang])
     ind.insert(1, "indicator", ind["indicator_code"].map(c.inames))
-    _table(ind.assign(differs=ind["differs"].map({True: "≠", False: ""})).rename(columns=heads), f"{c.tag}-compare-ind",
+    pv.table(ind.assign(differs=ind["differs"].map({True: "≠", False: ""})).rename(columns=heads), f"{c.tag}-compare-ind",
            tr("province_compare_indicators"), f'{tr("province_compare_ind_note")} · {tr("illustrative_note")}',
            marks=True)
 
@@ -200,11 +162,11 @@ def _matrix(c, tr=ui.tr) -> None:
     m = cmp.matrix_view(res, sort)
     m.insert(0, "name", m.index.map(c.names))
     legend = " · ".join(f"{s} {OUTCOME_LABELS[c.lang][o]}" for o, s in cmp.SYMBOLS.items())
-    _table(m.reset_index(), f"{c.tag}-matrix", None, f'{legend} · {tr("province_matrix_blank")}', {
+    pv.table(m.reset_index(), f"{c.tag}-matrix", None, f'{legend} · {tr("province_matrix_blank")}', {
         i: st.column_config.TextColumn(help=c.inames[i]) for i in m.columns if i in c.inames}, height=460)
     p = cmp.indicator_problems(res).round(1)
     p.insert(1, "indicator", p["indicator_code"].map(c.inames))
-    _table(p, f"{c.tag}-indicators", tr("province_matrix_by_indicator"), tr("illustrative_note"))
+    pv.table(p, f"{c.tag}-indicators", tr("province_matrix_by_indicator"), tr("illustrative_note"))
 
 
 def _flags(c, tr=ui.tr) -> None:
@@ -221,7 +183,7 @@ def _flags(c, tr=ui.tr) -> None:
                  same=pct(r.same_share, 0), k=f"{r.n_same:.0f}", codes=r.same_as) for r in f.itertuples()]
     show = pd.DataFrame({"lao_code": f["lao_code"].map(c.link), "name": f["lao_code"].map(c.names),
                          "kind": f["kind"].map(lambda k: tr(f"province_flag_{k}")), "detail": detail})
-    _table(show, f"{c.tag}-flags", config={"lao_code": LINK})
+    pv.table(show, f"{c.tag}-flags", config={"lao_code": LINK})
 
 
 def render() -> None:
