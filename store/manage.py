@@ -72,13 +72,18 @@ def _source(data: bytes, name: str) -> tuple[bytes, str]:
     return bytes(data), (name or "upload").replace("\\", "/").rsplit("/", 1)[-1][:255]
 
 
-def check_file(engine: Engine, scope: Scope, kind: str, data: bytes, name: str) -> Check:
-    """Validate a file without changing anything (a dry run)."""
-    scope.require_admin("check files")
+def _start(scope: Scope, action: str, kind: str, data: bytes, name: str) -> tuple[tuple[bytes, str], Check]:
+    """Refuse non-administrators and unknown kinds before anything is read."""
+    scope.require_admin(action)
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}")
     source = _source(data, name)
-    out = Check(kind, source[1])
+    return source, Check(kind, source[1])
+
+
+def check_file(engine: Engine, scope: Scope, kind: str, data: bytes, name: str) -> Check:
+    """Validate a file without changing anything (a dry run)."""
+    source, out = _start(scope, "check files", kind, data, name)
     try:
         if kind == "submissions":
             rep = imports.import_submissions(engine, source, who=scope.user, dry_run=True)
@@ -103,11 +108,7 @@ def check_file(engine: Engine, scope: Scope, kind: str, data: bytes, name: str) 
 
 def commit_file(engine: Engine, scope: Scope, kind: str, data: bytes, name: str) -> Check:
     """Validate again and write, all or nothing; the import logs the change in its transaction."""
-    scope.require_admin("import files")
-    if kind not in KINDS:
-        raise ValueError(f"unknown kind {kind!r}")
-    source = _source(data, name)
-    out = Check(kind, source[1])
+    source, out = _start(scope, "import files", kind, data, name)
     try:
         if kind == "submissions":
             _from_import(out, imports.import_submissions(engine, source, who=scope.user))
