@@ -10,13 +10,15 @@ from streamlit.util import calc_hash
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 
 
-def open_page(url_path: str | None = None, **params) -> AppTest:
-    """Run the app as a browser would on /<url_path>?params.
+def open_page(url_path: str | None = None, user: str | None = None, **params) -> AppTest:
+    """Run the app as a browser would on /<url_path>?params, signed in as `user` (tests.accounts) if given.
 
     Pages are callables registered with st.navigation, which AppTest.switch_page cannot address
     (it takes file paths), so select the page by the hash Streamlit gives its url_path.
     """
     at = AppTest.from_file(APP, default_timeout=60)
+    if user:
+        at.session_state["auth_user"] = user
     for k, v in params.items():
         at.query_params[k] = str(v)
     if url_path:

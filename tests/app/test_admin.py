@@ -6,12 +6,11 @@ import sqlite3
 
 import pytest
 from streamlit.testing.v1 import AppTest
-from streamlit.util import calc_hash
 
 from dashboard.i18n import messages
 from sample_data.round_file import round_frame
 from tests.accounts import write_accounts_file
-from tests.app.apptest import APP, texts
+from tests.app.apptest import open_page, texts
 
 OPEN = 2569
 
@@ -29,13 +28,7 @@ def app_db(monkeypatch, sqlite_engine, tmp_path):
 
 
 def page_as(user: str | None, url_path: str = "admin", **params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    if user:
-        at.session_state["auth_user"] = user
-    for k, v in params.items():
-        at.query_params[k] = str(v)
-    at._page_hash = calc_hash(url_path)
-    return at.run()
+    return open_page(url_path, user=user, **params)
 
 
 def counts(engine) -> dict[str, int]:

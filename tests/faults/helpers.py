@@ -9,12 +9,12 @@ import subprocess
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
-from streamlit.util import calc_hash
 
 from dashboard.i18n import messages
 from sample_data.round_file import round_frame
 from store.db import make_engine
-from tests.app.apptest import APP
+from tests.app.apptest import open_page
+from tests.store.fingerprint import table_fingerprint
 
 OPEN = 2569
 
@@ -26,13 +26,16 @@ def m(key: str, lang: str = "th", **fmt) -> str:
 
 def page(url_path: str = "overview", user: str | None = None, **params) -> AppTest:
     """Run the whole app on /<url_path>?params, signed in as `user` (tests.accounts) when given."""
-    at = AppTest.from_file(APP, default_timeout=60)
-    if user:
-        at.session_state["auth_user"] = user
-    for k, v in params.items():
-        at.query_params[k] = str(v)
-    at._page_hash = calc_hash(url_path)
-    return at.run()
+    return open_page(url_path, user=user, **params)
+
+
+def fingerprint(url: str) -> dict:
+    """table_fingerprint of the database at `url`, with its own short-lived engine."""
+    engine = make_engine(url)
+    try:
+        return table_fingerprint(engine)
+    finally:
+        engine.dispose()
 
 
 def shown(at: AppTest) -> dict[str, list[str]]:

@@ -15,10 +15,9 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from dashboard.i18n import year_label
 from scoring import catalogue
 from scoring.errors import ValidationError
-from store.db import BUSY_TIMEOUT_ENV, fault_kind, make_engine
+from store.db import BUSY_TIMEOUT_ENV, fault_kind
 from tests.accounts import write_accounts_file
-from tests.faults.helpers import ReadOnly, fault_free, m, page, round_file, shown
-from tests.store.fingerprint import table_fingerprint
+from tests.faults.helpers import ReadOnly, fault_free, fingerprint, m, page, round_file, shown
 
 
 def retry(at, url_path: str, lang: str, **params):
@@ -29,14 +28,6 @@ def retry(at, url_path: str, lang: str, **params):
         at.button(key="faults_retry").click()
         return at.run()
     return page(url_path, lang=lang, **params)
-
-
-def fingerprint(url: str) -> dict:
-    engine = make_engine(url)
-    try:
-        return table_fingerprint(engine)
-    finally:
-        engine.dispose()
 
 
 @pytest.fixture

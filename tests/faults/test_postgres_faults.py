@@ -26,9 +26,8 @@ from store.db import make_engine
 from store.seed import seed
 from tests.accounts import write_accounts_file
 from tests.conftest import REQUIRE_ALL
-from tests.faults.helpers import OPEN, fault_free, m, page, shown
+from tests.faults.helpers import OPEN, fault_free, fingerprint, m, page, shown
 from tests.faults.pgcluster import Cluster, bindir
-from tests.store.fingerprint import table_fingerprint
 
 pytestmark = pytest.mark.postgres
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,14 +66,6 @@ def pg(cluster, monkeypatch, tmp_path):
     yield cluster, url
     if not cluster.running():
         cluster.start()
-
-
-def fingerprint(url: str) -> dict:
-    engine = make_engine(url)
-    try:
-        return table_fingerprint(engine)
-    finally:
-        engine.dispose()
 
 
 def good_file(url: str, n: int = 3) -> tuple[str, bytes, str]:
