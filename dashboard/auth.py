@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import getpass
 import logging
-import os
 import re
 import sys
 import threading
@@ -32,6 +31,7 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from store import settings
 from store.access import PUBLIC, SIGNED_IN_ROLES, Scope
 
 MAX_FAILURES = 5
@@ -74,7 +74,7 @@ def scope_for(user: str, entry: Mapping) -> Scope | None:
 
 def load_accounts(secrets: Mapping | None = None) -> dict[str, dict]:
     """Local accounts by normalised user name: from LAO_ACCOUNTS_FILE when set, else the secrets."""
-    path = os.environ.get(ACCOUNTS_ENV)
+    path = settings.raw(ACCOUNTS_ENV)
     if path:
         with open(path, "rb") as fh:
             raw = tomllib.load(fh).get("accounts", {})

@@ -53,7 +53,7 @@ def bench_scoring(ctx):
     engine = make_engine(ctx["url"])
     with engine.connect() as conn:
         subs = pd.read_sql(text("SELECT s.id AS submission_id, s.lao_code, s.year, l.type FROM submission s "
-                                "JOIN lao l ON l.code = s.lao_code WHERE s.state = 'submitted' AND s.is_current"), conn)
+                                "JOIN lao l ON l.code = s.lao_code WHERE s.counted"), conn)
         vals = pd.read_sql(text("SELECT submission_id, indicator_code, frame, delivered FROM indicator_value"), conn)
         cat = catalogue_frame(conn)
     times = []

@@ -9,9 +9,12 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from store import queries
+from geo import diskcache
+from store import queries, settings
 from store.access import PUBLIC, Scope
 from store.db import make_engine
+
+diskcache.DIRECTORY = settings.path("LAO_CACHE_DIR")
 
 
 @st.cache_resource(show_spinner=False)

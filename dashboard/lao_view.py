@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import io
 import math
-import os
 import re
 from urllib.parse import urlencode
 
 import pandas as pd
 
+from store import settings
 from scoring.laotypes import BY_CODE, display_name, type_name
 from scoring.peers import SIZE_LABELS
 from scoring.rules import OUTCOME_LABELS
@@ -123,7 +123,7 @@ def match_labels(codes, laos: pd.DataFrame, districts: pd.DataFrame, provinces: 
 
 def public_url(lao_code: str, year: int, lang: str = "th", base: str | None = None) -> str:
     """The public scorecard (published rounds, no sign-in): LAO_PUBLIC_URL + /lao?lao=CODE&year=Y."""
-    base = (base or os.environ.get("LAO_PUBLIC_URL") or DEFAULT_PUBLIC_URL).rstrip("/")
+    base = (base or settings.raw("LAO_PUBLIC_URL") or DEFAULT_PUBLIC_URL).rstrip("/")
     params = {"lao": lao_code, "year": year}
     if lang != "th":
         params["lang"] = lang

@@ -15,10 +15,12 @@ from importlib import metadata
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+# Where entries go; the dashboard points it at the LAO_CACHE_DIR setting (geo reads no settings itself).
+DIRECTORY = PACKAGE_DIR.parent / "data" / "cache"
 
 
 def cache_dir() -> Path:
-    return Path(os.environ.get("LAO_CACHE_DIR") or PACKAGE_DIR.parent / "data" / "cache")
+    return Path(DIRECTORY)
 
 
 @functools.lru_cache(maxsize=1)

@@ -119,6 +119,7 @@ def _submissions_and_values(rng, laos, indicators, rounds):
                              "state": state[keep], "submitted_at": np.array(at, dtype=object)[keep],
                              "source_file": f"sample-{y}.csv", "submitted_by": "sample generator",
                              "is_current": True})
+        subs["counted"] = subs["state"] == "submitted"
         subs.loc[subs["state"] != "submitted", "submitted_at"] = None
         subs.insert(0, "id", np.arange(next_id, next_id + len(subs)))
         next_id += len(subs)

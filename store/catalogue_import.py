@@ -60,7 +60,7 @@ def import_catalogue(engine: Engine, source, year: int, who: str = "command line
     with engine.begin() as conn:
         used = pd.read_sql(text(
             "SELECT v.indicator_code, COUNT(DISTINCT s.lao_code) AS n FROM indicator_value v "
-            "JOIN submission s ON s.id = v.submission_id WHERE s.year = :y AND s.is_current "
+            "JOIN submission s ON s.id = v.submission_id WHERE s.year = :y AND (s.is_current OR s.counted) "
             "GROUP BY v.indicator_code ORDER BY v.indicator_code"), conn, params={"y": year})
         lost = used[~used["indicator_code"].isin(cat.codes)]
         if len(lost):

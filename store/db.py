@@ -1,12 +1,13 @@
 """Database connection: SQLite file by default, PostgreSQL when DATABASE_URL says so."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, exc as sa_exc, inspect
+
+from . import settings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SQLITE = PROJECT_ROOT / "data" / "lao.sqlite"
@@ -17,7 +18,11 @@ BUSY_TIMEOUT_ENV = "LAO_SQLITE_BUSY_TIMEOUT"
 
 def database_url(url: str | None = None) -> str:
     """`--db URL`, else DATABASE_URL, else the default SQLite file."""
-    return url or os.environ.get("DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE}"
+    if url:
+        return url
+    configured = settings.raw("DATABASE_URL")
+    # The default names a file relative to the project, wherever the command runs from.
+    return f"sqlite:///{DEFAULT_SQLITE}" if configured == settings.SETTINGS[0].default else configured
 
 
 def make_engine(url: str | None = None) -> Engine:
@@ -30,7 +35,7 @@ def make_engine(url: str | None = None) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:" and not path.startswith("file:"):    # file: URIs name an existing file
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": float(os.environ.get(BUSY_TIMEOUT_ENV) or 30)})
+        engine = create_engine(url, connect_args={"timeout": settings.number(BUSY_TIMEOUT_ENV)})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True)

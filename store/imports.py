@@ -384,13 +384,16 @@ def _pairs(conn: Connection, clean: pd.DataFrame) -> pd.DataFrame:
 def _write(conn: Connection, clean: pd.DataFrame, pairs: pd.DataFrame, name: str, who: str) -> None:
     old = pairs[pairs["prev"].notna()]
     if len(old):
-        conn.execute(text("UPDATE submission SET is_current = :no WHERE lao_code = :c AND year = :y AND is_current"),
+        # A file replaces whatever the LAO had, a draft entered online included (it stays as history).
+        conn.execute(text("UPDATE submission SET is_current = :no, counted = :no "
+                          "WHERE lao_code = :c AND year = :y AND (is_current OR counted)"),
                      [{"no": False, "c": c, "y": int(y)} for c, y in zip(old["lao_code"], old["year"])])
     start = conn.execute(text("SELECT COALESCE(MAX(id), 0) FROM submission")).scalar_one() + 1
     subs = pd.DataFrame({"id": np.arange(start, start + len(pairs), dtype="int64"),
                          "lao_code": pairs["lao_code"], "year": pairs["year"], "revision": pairs["revision"],
                          "state": "submitted", "submitted_at": pd.Timestamp(datetime.now().replace(microsecond=0)),
-                         "source_file": name[:255], "submitted_by": who[:100], "is_current": True})
+                         "source_file": name[:255], "submitted_by": who[:100], "is_current": True,
+                         "counted": True})
     insert_frame(conn, "submission", subs)
     fix_sequence(conn, "submission")
     ids = subs.set_index(["lao_code", "year"])["id"]

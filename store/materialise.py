@@ -20,7 +20,8 @@ def catalogue_frame(conn: Connection, year: int | None = None) -> pd.DataFrame:
 
 def submitted_frames(conn: Connection, year: int,
                      lao_codes: list[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Current submitted revisions of one year (optionally only some LAOs) and their values."""
+    """The counted revisions of one year (optionally only some LAOs: the newest submitted revision that was
+    not returned) and their values."""
     params: dict = {"y": year}
     only = ""
     if lao_codes is not None:
@@ -29,11 +30,11 @@ def submitted_frames(conn: Connection, year: int,
     subs = pd.read_sql(_expanding(
         "SELECT s.id AS submission_id, s.lao_code, s.year, l.type FROM submission s "
         "JOIN lao l ON l.code = s.lao_code "
-        f"WHERE s.year = :y AND s.is_current AND s.state = 'submitted'{only}", lao_codes), conn, params=params)
+        f"WHERE s.year = :y AND s.counted{only}", lao_codes), conn, params=params)
     values = pd.read_sql(_expanding(
         "SELECT v.submission_id, v.indicator_code, v.frame, v.delivered FROM indicator_value v "
         "JOIN submission s ON s.id = v.submission_id "
-        f"WHERE s.year = :y AND s.is_current AND s.state = 'submitted'{only}", lao_codes), conn, params=params)
+        f"WHERE s.year = :y AND s.counted{only}", lao_codes), conn, params=params)
     return subs, values
 
 

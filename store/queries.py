@@ -91,28 +91,39 @@ def indicator_outcomes(engine: Engine, scope: Scope, year: int) -> pd.DataFrame:
 
 
 def submissions(engine: Engine, scope: Scope, year: int, province: str | None = None) -> pd.DataFrame:
-    """Current submission state of every LAO in scope for a round (LAOs with none: state 'not_started')."""
+    """Where every LAO in scope stands in a round: `state` not_started | in_progress | submitted (it has a
+    counted revision, even while a newer draft is being entered: `revising`), the newest revision's
+    `review_state` (None, checked, returned) and `current_state`, and when the counted one was submitted."""
     cond, params = scope.row_filter(":y")
     params["y"] = year
     where = [cond]
     if province is not None:
         where.append("l.province_code = :p")
         params["p"] = province
-    df = _read(engine, f"SELECT {LAO_FIELDS}, s.state, s.revision, s.submitted_at, s.submitted_by "
-                       "FROM lao l LEFT JOIN submission s ON s.lao_code = l.code AND s.year = :y AND s.is_current "
+    df = _read(engine, f"SELECT {LAO_FIELDS}, "
+                       "CASE WHEN cnt.id IS NOT NULL THEN 'submitted' ELSE cur.state END AS state, "
+                       "cur.state AS current_state, cur.revision, cur.review_state, "
+                       "COALESCE(cnt.submitted_at, cur.submitted_at) AS submitted_at, "
+                       "COALESCE(cnt.submitted_by, cur.submitted_by) AS submitted_by, "
+                       "CASE WHEN cnt.id IS NOT NULL AND cur.id <> cnt.id THEN 1 ELSE 0 END AS revising "
+                       "FROM lao l LEFT JOIN submission cur ON cur.lao_code = l.code AND cur.year = :y AND cur.is_current "
+                       "LEFT JOIN submission cnt ON cnt.lao_code = l.code AND cnt.year = :y AND cnt.counted "
                        f"WHERE {' AND '.join(where)} ORDER BY l.code", params)
     df["state"] = df["state"].fillna("not_started")
+    df["revising"] = df["revising"].astype(bool)
     return df
 
 
 def values(engine: Engine, scope: Scope, lao: str, year: int) -> pd.DataFrame:
-    """The figures of an LAO's current revision for a round, as entered."""
+    """The figures an LAO's results come from (its counted revision; a draft when it has none yet)."""
     cond, params = scope.row_filter("s.year")
     params.update(lao=lao, y=year)
     return _read(engine, "SELECT v.indicator_code, v.frame, v.delivered, v.evidence_url, v.note, s.revision, "
                          "s.state, s.submitted_at FROM indicator_value v JOIN submission s ON s.id = v.submission_id "
                          "JOIN lao l ON l.code = s.lao_code "
-                         f"WHERE s.lao_code = :lao AND s.year = :y AND s.is_current AND {cond}", params)
+                         "WHERE s.lao_code = :lao AND s.year = :y AND (s.counted OR (s.is_current AND NOT EXISTS "
+                         "(SELECT 1 FROM submission c WHERE c.lao_code = s.lao_code AND c.year = s.year AND c.counted))) "
+                         f"AND {cond}", params)
 
 
 def change_log(engine: Engine, scope: Scope, limit: int = 200) -> pd.DataFrame:
@@ -140,8 +151,9 @@ def round_overview(engine: Engine, scope: Scope) -> pd.DataFrame:
                          "(SELECT COUNT(*) FROM indicator i WHERE i.year = r.year) AS n_indicators, "
                          "COALESCE(c.n_submitted, 0) AS n_submitted, COALESCE(c.n_in_progress, 0) AS n_in_progress "
                          "FROM round r LEFT JOIN (SELECT s.year, "
-                         "SUM(CASE WHEN s.state = 'submitted' THEN 1 ELSE 0 END) AS n_submitted, "
-                         "SUM(CASE WHEN s.state = 'in_progress' THEN 1 ELSE 0 END) AS n_in_progress "
-                         "FROM submission s JOIN lao l ON l.code = s.lao_code "
-                         f"WHERE s.is_current AND {cond} GROUP BY s.year) c ON c.year = r.year"
+                         "SUM(CASE WHEN s.counted THEN 1 ELSE 0 END) AS n_submitted, "
+                         "SUM(CASE WHEN s.is_current AND s.state = 'in_progress' AND NOT EXISTS (SELECT 1 FROM submission "
+                         "c WHERE c.lao_code = s.lao_code AND c.year = s.year AND c.counted) THEN 1 ELSE 0 END) "
+                         "AS n_in_progress FROM submission s JOIN lao l ON l.code = s.lao_code "
+                         f"WHERE (s.is_current OR s.counted) AND {cond} GROUP BY s.year) c ON c.year = r.year"
                          f"{where} ORDER BY r.year", params)

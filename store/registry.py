@@ -277,7 +277,7 @@ def _upsert(conn: Connection, laos: pd.DataFrame) -> RegistryReport:
                       for r in upd.reset_index(names="code").to_dict("records")])
     retyped = upd.index[upd["type"] != old.loc[upd.index, "type"]]
     if len(retyped):          # applicable indicators depend on the type: rescore those LAOs
-        years = pd.read_sql(text("SELECT DISTINCT year FROM submission WHERE is_current"), conn)["year"]
+        years = pd.read_sql(text("SELECT DISTINCT year FROM submission WHERE counted"), conn)["year"]
         for y in sorted(years):
             rescore_in(conn, int(y), list(retyped))
     report.inserted = sorted(fresh)

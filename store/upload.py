@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import zipfile
 from datetime import date, datetime, time
@@ -21,6 +20,8 @@ import numpy as np
 import pandas as pd
 
 from scoring.errors import Problem, ValidationError
+
+from . import settings
 
 DEFAULT_MAX_MB = 50
 # Zip-bomb limits, checked on the central directory before anything is decompressed. Python's zipfile
@@ -37,10 +38,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def max_bytes() -> tuple[int, float]:
     """The size limit from LAO_UPLOAD_MAX_MB (default 50 MB), as (bytes, megabytes)."""
-    try:
-        mb = float(os.environ.get("LAO_UPLOAD_MAX_MB", DEFAULT_MAX_MB))
-    except ValueError:
-        mb = DEFAULT_MAX_MB
+    mb = settings.number("LAO_UPLOAD_MAX_MB")
     return int(mb * 1024 * 1024), mb
 
 

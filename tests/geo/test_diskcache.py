@@ -15,7 +15,7 @@ def make_counted(calls):
 
 
 def test_second_process_reads_what_the_first_prepared(monkeypatch, tmp_path):
-    monkeypatch.setenv("LAO_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(diskcache, "DIRECTORY", tmp_path)
     calls = []
     first = make_counted(calls)("district", tolerance=0.02)
     again = make_counted(calls)("district", 0.02)          # a "new process": a fresh function, same key
@@ -25,7 +25,7 @@ def test_second_process_reads_what_the_first_prepared(monkeypatch, tmp_path):
 
 
 def test_corrupt_entries_are_rebuilt(monkeypatch, tmp_path):
-    monkeypatch.setenv("LAO_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(diskcache, "DIRECTORY", tmp_path)
     calls = []
     make_counted(calls)("district")
     for f in tmp_path.glob("geo-*.json"):
@@ -38,7 +38,7 @@ def test_corrupt_entries_are_rebuilt(monkeypatch, tmp_path):
 def test_unwritable_cache_is_not_an_error(monkeypatch, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    monkeypatch.setenv("LAO_CACHE_DIR", str(blocker / "cache"))   # cannot mkdir under a file
+    monkeypatch.setattr(diskcache, "DIRECTORY", blocker / "cache")   # cannot mkdir under a file
     calls = []
     assert make_counted(calls)("province")["level"] == "province"
 

@@ -1,4 +1,4 @@
-"""store.queries_province on SQLite and PostgreSQL: the figures of a province's current submissions."""
+"""store.queries_province on SQLite and PostgreSQL: the figures of a province's submitted (counted) revisions."""
 from __future__ import annotations
 
 import pandas as pd
@@ -11,7 +11,7 @@ from store.queries_province import answers
 def plain(db, year, province):
     sql = ("SELECT s.lao_code, v.indicator_code, v.frame, v.delivered FROM indicator_value v "
            "JOIN submission s ON s.id = v.submission_id JOIN lao l ON l.code = s.lao_code "
-           "WHERE s.year = :y AND s.is_current AND l.province_code = :p")
+           "WHERE s.year = :y AND s.state = 'submitted' AND s.is_current AND l.province_code = :p")
     with db.connect() as conn:
         return pd.DataFrame(conn.execute(text(sql), {"y": year, "p": province}).fetchall(),
                             columns=["lao_code", "indicator_code", "frame", "delivered"])
