@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import auth, data, nav, ui
+from dashboard.context import View
 from dashboard.i18n import LANGS
 from pages import admin, indicators, lao, methodology, overview, province, submissions
 from scoring.errors import ValidationError
@@ -38,13 +39,15 @@ def show_fault(exc: Exception) -> bool:
     return True
 
 
-def database_ready() -> bool:
+def ready_version() -> int | None:
+    """The data version when the database answers and holds an LAO registry, else None (after saying why)."""
     try:
         engine = data.engine()
         path = sqlite_file(engine)          # never connect to a missing file: that would create an empty one
-        if ((path is None or path.exists()) and has_schema(engine) and data.meta(data.version()) is not None
-                and not data.laos(data.version()).empty):
-            return True
+        if (path is None or path.exists()) and has_schema(engine):
+            v = data.version()
+            if data.meta(v) is not None and not data.laos(v).empty:
+                return v
         data.reset_connections()            # a file put in place later is opened afresh
         st.warning(ui.tr("no_database"), icon=":material/database:")
     except Exception as exc:  # noqa: BLE001 - any driver error gets a plain message
@@ -52,7 +55,15 @@ def database_ready() -> bool:
             data.reset_connections()
             st.error(ui.tr("database_error"), icon=":material/cloud_off:")
             st.caption(type(exc).__name__)
-    return False
+    return None
+
+
+def _with_view(render, run_view: dict):
+    """st.Page calls its function without arguments; each page's render(view) gets this run's context."""
+    def page() -> None:
+        render(run_view["view"])
+    page.__name__ = page.__qualname__ = render.__module__.rsplit(".", 1)[-1]   # Streamlit names pages by it
+    return page
 
 
 def forward_to_overview() -> None:
@@ -66,7 +77,8 @@ def main() -> None:
     # The admin page is left out of the menu for everyone but administrators; its render() and the
     # store functions it calls refuse non-administrators too, so a typed-in /admin gets nothing.
     # No page icons: Streamlit turns them into favicons fetched from the internet.
-    pages = [st.Page(fn, title=ui.tr(key), url_path=path,
+    run_view: dict[str, View] = {}     # the context of this run, built once the database answers
+    pages = [st.Page(_with_view(fn, run_view), title=ui.tr(key), url_path=path,
                      visibility="visible" if path != "admin" or scope.can_administer else "hidden")
              for path, key, fn in PAGES]
     nav.register({path: p for (path, *_), p in zip(PAGES, pages)})
@@ -81,9 +93,11 @@ def main() -> None:
                                  on_change=lambda: ui.remember("lang", st.session_state["qp_lang"]))
     ui.remember("lang", lang)
     auth.sidebar(ui.tr)
-    if database_ready():
+    v = ready_version()
+    if v is not None:
         try:
-            ui.synthetic_banner()
+            run_view["view"] = View(lang=lang, scope=scope, v=v)
+            ui.synthetic_banner(run_view["view"])
             page.run()
         except Exception as exc:  # noqa: BLE001 - faults become messages; anything else is raised again
             if not show_fault(exc):

@@ -1,5 +1,7 @@
-"""The shared sidebar filters (round, LAO type, region), kept in the URL."""
+"""The shared choices (round, LAO type, region, province), each written once and kept in the URL."""
 from __future__ import annotations
+
+from typing import Literal
 
 import pandas as pd
 import streamlit as st
@@ -7,43 +9,66 @@ import streamlit as st
 from scoring.laotypes import TYPE_CODES, type_name
 
 from . import data, ui
-from .i18n import year_label
+from .context import View
+from .i18n import t, year_label
 
 ALL = "all"
-REGIONS = {"th": {"North": "ภาคเหนือ", "Northeast": "ภาคตะวันออกเฉียงเหนือ", "Central": "ภาคกลาง",
-                  "East": "ภาคตะวันออก", "West": "ภาคตะวันตก", "South": "ภาคใต้"}}
 
 
 def region_name(code: str, lang: str) -> str:
-    return REGIONS.get(lang, {}).get(code, code)
+    """The 6-region scheme's names come from the text catalogue (region_<code>)."""
+    return t(f"region_{code}", lang)
 
 
-def year(published_only: bool = False) -> int | None:
-    """Rounds the user may see, newest first; the default is the newest published one."""
-    rounds = data.rounds(data.version(), data.scope())
-    if published_only:
-        rounds = rounds[rounds["state"] == "published"]
-    if rounds.empty:
-        st.info(ui.tr("no_rounds"))
+def round_year(view: View, default: Literal["published", "open", "newest"] = "published", *, where=None,
+               explain_hidden: bool = False, catalogues: bool = False) -> int | None:
+    """The one round picker: the rounds the user may see, newest first. The default is the newest
+    published round (default="open": the round still collecting; "newest": the newest of all). With
+    `explain_hidden`, a round in the URL that exists but the user may not see yet gets a message and no
+    picker (never a silent switch to another round). `catalogues`: every round, for its indicator
+    catalogue (a round's form is public even before its results are)."""
+    rounds = data.lao_round_states(view.v) if catalogues else data.rounds(view.v, view.scope)
+    asked = ui.url_value("year")
+    if explain_hidden and asked is not None and str(asked).isdigit() and int(asked) not in set(rounds["year"]) \
+            and int(asked) in set(data.lao_round_states(view.v)["year"]):
+        st.warning(view.tr("round_not_public", year=year_label(int(asked), view.lang)), icon=":material/lock_clock:")
+        published = rounds.loc[rounds["state"] == "published", "year"]
+        if not published.empty:
+            latest = int(published.max())
+            st.button(view.tr("round_go_published", year=year_label(latest, view.lang)), key="round_go_published",
+                      on_click=ui.remember, args=("year", latest))
         return None
-    years = sorted(rounds["year"].tolist(), reverse=True)
-    published = rounds.loc[rounds["state"] == "published", "year"]
-    default = int(published.max()) if not published.empty else years[0]
-    return ui.query_select("year", years, ui.tr("year"), default=default, parse=int,
-                           format_func=lambda y: year_label(y, ui.lang()))
+    if rounds.empty:
+        st.info(view.tr("no_rounds"))
+        return None
+    years = sorted(rounds["year"].astype(int).tolist(), reverse=True)
+    preferred = rounds["year"] if default == "newest" else rounds.loc[rounds["state"] == default, "year"]
+    if preferred.empty and default == "open":
+        preferred = rounds.loc[rounds["state"] == "published", "year"]
+    fallback = int(preferred.max()) if not preferred.empty else years[0]
+    return ui.url_widget("year", st.selectbox, view.tr("year"), years, default=fallback, parse=int, where=where,
+                         format_func=lambda y: year_label(y, view.lang))
 
 
-def lao_type() -> str:
-    lang = ui.lang()
-    return ui.query_select("type", [ALL, *TYPE_CODES], ui.tr("lao_type"), default=ALL,
-                           format_func=lambda c: ui.tr("all_types") if c == ALL else type_name(c, lang))
+def lao_type(view: View, where=None) -> str:
+    return ui.url_widget("type", st.selectbox, view.tr("lao_type"), [ALL, *TYPE_CODES], default=ALL, where=where,
+                         format_func=lambda c: view.tr("all_types") if c == ALL else type_name(c, view.lang))
 
 
-def region() -> str:
-    lang = ui.lang()
-    regions = sorted(data.provinces(data.version())["region6"].unique())
-    return ui.query_select("region", [ALL, *regions], ui.tr("region"), default=ALL,
-                           format_func=lambda r: ui.tr("all_regions") if r == ALL else region_name(r, lang))
+def region(view: View, where=None) -> str:
+    regions = sorted(data.provinces(view.v)["region6"].unique())
+    return ui.url_widget("region", st.selectbox, view.tr("region"), [ALL, *regions], default=ALL, where=where,
+                         format_func=lambda r: view.tr("all_regions") if r == ALL else region_name(r, view.lang))
+
+
+def province(view: View, options: list[str], default: str | None = None, *, allow_all: bool = False,
+             where=None) -> str:
+    """A province (2-digit code) among `options`; with `allow_all`, also every province at once."""
+    names = data.provinces(view.v).set_index("province_code")[f"name_{view.lang}"]
+    choices = ([ALL] if allow_all else []) + list(options)
+    return ui.url_widget("province", st.selectbox, view.tr("province"), choices,
+                         default=default if default in choices else choices[0], where=where,
+                         format_func=lambda c: view.tr("all_provinces") if c == ALL else names.get(c, c))
 
 
 def apply(laos: pd.DataFrame, type_code: str = ALL, region_code: str = ALL) -> pd.DataFrame:

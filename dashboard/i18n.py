@@ -1,7 +1,9 @@
-"""Thai-first wording and formatting. Messages live in locale/messages.yaml (key -> th, en)."""
+"""Thai-first wording and formatting. Messages live in locale/*.yaml (common.yaml plus one file per page):
+key -> {th: ..., en: ...}. Loading refuses anything that would show a wrong word silently."""
 from __future__ import annotations
 
 import math
+import string
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -19,14 +21,28 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 
 @lru_cache(maxsize=1)
 def messages() -> dict[str, dict[str, str]]:
-    """All locale/*.yaml files (common.yaml plus one per page); a key defined twice is an error."""
+    """All locale/*.yaml files merged. Refused, naming the file and key: a key defined twice, a key that
+    YAML read as something other than text (`yes:` is a boolean in YAML 1.1), an entry without both
+    languages, and placeholders ({name}) that differ between the Thai and the English text."""
     merged: dict[str, dict[str, str]] = {}
     for path in sorted(LOCALE_DIR.glob("*.yaml")):
         for key, entry in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+            where = f"{path.name}: message key {key!r}"
+            if not isinstance(key, str):
+                raise ValueError(f"{where} is not text (quote it)")
             if key in merged:
-                raise ValueError(f"message key {key!r} defined twice ({path.name})")
+                raise ValueError(f"{where} defined twice")
+            if not isinstance(entry, dict) or not all(isinstance(entry.get(lang), str) and entry[lang]
+                                                      for lang in LANGS):
+                raise ValueError(f"{where} needs non-empty th and en texts")
+            if placeholders(entry["th"]) != placeholders(entry["en"]):
+                raise ValueError(f"{where}: placeholders differ between th and en")
             merged[key] = entry
     return merged
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
 def t(key: str, lang: str = DEFAULT_LANG, **fmt) -> str:

@@ -2,6 +2,8 @@
 need the st.Page object for pages that are functions)."""
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import streamlit as st
 
 _PAGES: dict[str, st.Page] = {}
@@ -18,3 +20,9 @@ def page(url_path: str) -> st.Page:
 
 def link(url_path: str, label: str, params: dict[str, str], where=None, **kw) -> None:
     (where or st).page_link(page(url_path), label=label, query_params=params, **kw)
+
+
+def scorecard_url(lao_code: str, year: int, lang: str = "th") -> str:
+    """The relative link to one LAO's scorecard (the one place such links are built)."""
+    params = {"lao": lao_code, "year": year} | ({"lang": lang} if lang != "th" else {})
+    return f"lao?{urlencode(params)}"

@@ -1,5 +1,5 @@
-"""Table and choice helpers of the province page: choices kept in the URL, tables with translated
-headers, heat-map or difference marks, and their downloads."""
+"""Table helpers of the province page: tables with translated headers, heat-map or difference marks, and
+their downloads."""
 from __future__ import annotations
 
 import pandas as pd
@@ -8,23 +8,6 @@ import streamlit as st
 from dashboard import ui
 from dashboard.i18n import messages
 from scoring import compare as cmp
-
-
-def kept(param, widget, label, options=None, multi=False, default=None, **kw):
-    """A page-specific choice kept in the URL under `param` (left out of the URL while empty or default)."""
-    raw, key = st.query_params.get(param, ""), f"province_{param}"
-    value = ([c for c in raw.split(",") if c in options][:cmp.MAX_COMPARE] if multi else
-             raw if options is None or raw in options else None)
-    if raw and raw != (",".join(value) if multi else value):        # an unknown value leaves the URL
-        st.query_params.update({param: ",".join(value)}) if value else st.query_params.pop(param, None)
-
-    def keep():
-        new = st.session_state[key]
-        new = ",".join(new) if multi else (new or "")
-        st.query_params.update({param: new}) if new else st.query_params.pop(param, None)
-    st.session_state[key] = value = value if value or default is None else default
-    widget(label, *([options] if options is not None else []), key=key, on_change=keep, **kw)
-    return value
 
 
 def head(col: str) -> str:

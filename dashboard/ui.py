@@ -40,30 +40,76 @@ def tr(key: str, **fmt) -> str:
     return t(key, lang(), **fmt)
 
 
-def query_select(param: str, options: Sequence, label: str, default=None,
-                 format_func: Callable = str, where=None, parse: Callable = str, **kw):
-    """A selectbox whose value lives in the URL query parameter `param` (contract names and values).
+def url_widget(param: str, widget: Callable, label: str, options: Sequence | None = None, *, default=None,
+               multi: bool = False, sticky: bool = True, parse: Callable = str, where=None, key: str | None = None,
+               **kw):
+    """A widget whose value lives in the URL query parameter `param` (contract names and values): the one
+    way a choice is kept in the URL, so any view can be shared by link.
 
-    An unknown or malformed value in the URL falls back to the default instead of failing, and the
-    chosen value is always written to the URL, so a shared link keeps meaning the same view.
+    The URL wins over stale widget state; an unknown or malformed value falls back to `default` (for a
+    selectbox without a default: the first option) and leaves the URL. `sticky` choices (year, type, ...)
+    are also remembered across sidebar navigation and always written to the URL; page-local ones appear
+    in the URL only while they differ from the default. `multi`: a comma-separated list of options.
     """
     where = where or st.sidebar
-    options = list(options)
-    if not options:
-        return None
-    raw = url_value(param)
-    try:
-        value = parse(raw) if raw is not None else default
-    except (TypeError, ValueError):
-        value = default
-    if value not in options:
-        value = default if default in options else options[0]
-    key = f"qp_{param}"
-    st.session_state[key] = value         # the URL wins over any stale widget state
-    where.selectbox(label, options, key=key, format_func=format_func,
-                    on_change=lambda: remember(param, st.session_state[key]), **kw)
-    remember(param, value)
+    options = None if options is None else list(options)
+    raw = url_value(param) if sticky else st.query_params.get(param)
+    value = _parse_choice(raw, options, default, multi, parse, kw.get("max_selections"))
+    if value is None and default is None and options and not multi and widget is st.selectbox \
+            and kw.get("index", 0) is not None:
+        value = options[0]
+    key = key or f"qp_{param}"
+    st.session_state[key] = value
+
+    def write():
+        _write_param(param, st.session_state[key], default, multi, sticky)
+
+    where_widget = getattr(where, widget.__name__)
+    where_widget(label, *([options] if options is not None else []), key=key, on_change=write, **kw)
+    _write_param(param, value, default, multi, sticky)
     return value
+
+
+def _parse_choice(raw, options, default, multi, parse, limit):
+    if raw is None or raw == "":
+        return list(default or []) if multi else default
+    if multi:
+        picked = [c for c in str(raw).split(",") if options is None or c in options]
+        return picked[:limit] if limit else picked
+    try:
+        value = parse(raw)
+    except (TypeError, ValueError):
+        return default
+    return value if options is None or value in options else default
+
+
+def _write_param(param, value, default, multi, sticky) -> None:
+    text = ",".join(value) if multi else ("" if value is None else str(value))
+    if sticky and text:
+        remember(param, text)
+    elif text and value != default:
+        st.query_params[param] = text
+    else:
+        st.query_params.pop(param, None)
+
+
+def url_tabs(param: str, sections: dict[str, str], key: str) -> list:
+    """Tabs whose choice lives in the URL (`param`, page-local). Returns (tab, name) pairs; run only the open
+    tab's section (`tab.open`), so a hidden tab costs nothing."""
+    names, labels = list(sections), list(sections.values())
+    chosen = st.query_params.get(param)
+    if chosen not in names:
+        st.query_params.pop(param, None)
+        chosen = names[0]
+    st.session_state[key] = labels[names.index(chosen)]
+
+    def write():
+        picked = names[labels.index(st.session_state[key])]
+        if picked == names[0]:
+            st.query_params.pop(param, None)
+        else:
+            st.query_params[param] = picked
+    return list(zip(st.tabs(labels, key=key, on_change=write), names))
 
 
 def carry_params(*names: str, **overrides) -> dict[str, str]:
@@ -102,9 +148,9 @@ def indicator_label(code: str, name: str, provenance: str) -> str:
     return f"{code} {name}" + ("" if provenance == "verified" else " ✳")
 
 
-def synthetic_banner() -> None:
-    if data.meta(data.version()).get("synthetic") == "1":
-        st.info(tr("synthetic_banner"), icon=":material/science:")
+def synthetic_banner(view) -> None:
+    if data.meta(view.v).get("synthetic") == "1":
+        st.info(view.tr("synthetic_banner"), icon=":material/science:")
 
 
 # Map figures are pure functions of their inputs; caching them keeps warm reruns well under budget.

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, ui
+from dashboard.context import View
 from dashboard.i18n import date_label, year_label
 
 KINDS = ("submissions", "registry")
@@ -21,9 +22,9 @@ def _day(value) -> date | None:
     return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
 
 
-def _report(check) -> None:
+def _report(view: View, check) -> None:
     """Every problem by row and column, in the user's language; never rendered as markdown/HTML."""
-    tr, lang = ui.tr, ui.lang()
+    tr, lang = view.tr, view.lang
     table = check.table(lang).rename(columns={"row": tr("admin_col_row"), "column": tr("admin_col_column"),
                                               "message": tr("admin_col_message"), "kind": tr("admin_col_kind")})
     table[tr("admin_col_kind")] = table[tr("admin_col_kind")].map({"problem": tr("admin_problem"),
@@ -38,9 +39,9 @@ def _report(check) -> None:
         ui.downloads(table, f"check-{check.file_name}", key=f"check_{check.kind}")
 
 
-def _intake(kind: str, check_op: str, commit_op: str, *args) -> None:
+def _intake(view: View, kind: str, check_op: str, commit_op: str, *args) -> None:
     """Upload, check (dry run), then commit or discard. The check is kept per file content."""
-    tr, scope, n = ui.tr, data.scope(), st.session_state.setdefault(f"admin_n_{kind}", 0)
+    tr, scope, n = view.tr, view.scope, st.session_state.setdefault(f"admin_n_{kind}", 0)
     upload = st.file_uploader(tr("admin_file"), type=["csv", "xlsx"], key=f"admin_file_{kind}_{n}",
                               help=tr(f"admin_file_help_{kind}"))
     if upload is None:
@@ -53,7 +54,7 @@ def _intake(kind: str, check_op: str, commit_op: str, *args) -> None:
             kept = (digest, data.admin(check_op, scope, *args, content, upload.name))
         st.session_state[f"admin_check_{kind}"] = kept
     check = kept[1]
-    _report(check)
+    _report(view, check)
     c1, c2 = st.columns(2)
     if check.ok and c1.button(tr("admin_commit"), type="primary", key=f"admin_commit_{kind}",
                               icon=":material/save:"):
@@ -71,19 +72,19 @@ def _reset(kind: str) -> None:
     st.rerun()
 
 
-def _flash() -> None:
+def _flash(view: View) -> None:
     done = st.session_state.pop("admin_flash", None)
     if done is None:
         return
     if done.committed:
-        st.success(ui.tr("admin_committed", rows=done.rows), icon=":material/task_alt:")
-        st.text(done.summary_th if ui.lang() == "th" else done.summary_en)
+        st.success(view.tr("admin_committed", rows=done.rows), icon=":material/task_alt:")
+        st.text(done.summary_th if view.lang == "th" else done.summary_en)
     else:                                                # the data changed between check and commit
-        _report(done)
+        _report(view, done)
 
 
-def _rounds(scope, v) -> None:
-    tr, lang = ui.tr, ui.lang()
+def _rounds(view: View) -> None:
+    tr, lang, scope, v = view.tr, view.lang, view.scope, view.v
     rounds = data.round_overview(v, scope)
     st.dataframe(pd.DataFrame({
         tr("year"): rounds["year"].astype(str), tr("admin_col_state"): rounds["state"].map(
@@ -103,7 +104,7 @@ def _rounds(scope, v) -> None:
                            format_func=lambda s: tr(f"admin_to_{s}"))
         sure = box.checkbox(tr("admin_confirm"), key=f"admin_sure_{year}")
         if box.button(tr("admin_apply"), icon=":material/published_with_changes:", key="admin_state_apply"):
-            _round_op(sure, "set_round_state", scope, year, target)
+            _round_op(view, sure, "set_round_state", scope, year, target)
     box = c2.container(border=True)
     box.markdown(f"**{tr('admin_window')}**")
     wyear = box.selectbox(tr("year"), rounds["year"].astype(int).tolist()[::-1], key="admin_window_year",
@@ -113,7 +114,7 @@ def _rounds(scope, v) -> None:
     end = box.date_input(tr("admin_window_close"), _day(by_year.at[wyear, "window_close"]) or date.today(),
                          key=f"admin_wclose_{wyear}")
     if box.button(tr("admin_save_window"), icon=":material/event:", key="admin_window_save"):
-        _round_op(True, "set_window", scope, wyear, start, end)
+        _round_op(view, True, "set_window", scope, wyear, start, end)
     with st.form("admin_new_round"):
         st.markdown(f"**{tr('admin_new_round')}**")
         c1, c2, c3 = st.columns(3)
@@ -122,35 +123,35 @@ def _rounds(scope, v) -> None:
         end = c3.date_input(tr("admin_window_close"), date.today() + timedelta(days=60))
         st.caption(tr("admin_new_round_help"))
         if st.form_submit_button(tr("admin_open_round"), icon=":material/add_circle:"):
-            _round_op(True, "open_new_round", scope, int(nyear), start, end)
+            _round_op(view, True, "open_new_round", scope, int(nyear), start, end)
 
 
-def _round_op(sure: bool, op: str, scope, *args) -> None:
+def _round_op(view: View, sure: bool, op: str, scope, *args) -> None:
     if not sure:
-        st.warning(ui.tr("admin_confirm_first"))
+        st.warning(view.tr("admin_confirm_first"))
         return
     try:
         data.admin(op, scope, *args)
     except ValueError as exc:             # store.manage.RoundError carries Thai and English
-        st.error(exc.text(ui.lang()) if hasattr(exc, "text") else str(exc), icon=":material/block:")
+        st.error(exc.text(view.lang) if hasattr(exc, "text") else str(exc), icon=":material/block:")
         return
     st.session_state["admin_round_done"] = True
     st.rerun()
 
 
-def _catalogue(scope, v) -> None:
-    tr, lang = ui.tr, ui.lang()
+def _catalogue(view: View) -> None:
+    tr, lang, scope, v = view.tr, view.lang, view.scope, view.v
     rounds = data.round_overview(v, scope)
     years = rounds.loc[rounds["state"] != "published", "year"].astype(int).tolist()[::-1]
     if not years:
         st.info(tr("admin_no_unpublished"))
         return
     year = st.selectbox(tr("year"), years, format_func=lambda y: year_label(y, lang), key="admin_cat_year")
-    _intake("catalogue", "check_catalogue", "commit_catalogue", year)
+    _intake(view, "catalogue", "check_catalogue", "commit_catalogue", year)
 
 
-def _exports(scope, v) -> None:
-    tr, lang = ui.tr, ui.lang()
+def _exports(view: View) -> None:
+    tr, lang, scope, v = view.tr, view.lang, view.scope, view.v
     what = st.selectbox(tr("admin_export_what"), EXPORTS, format_func=lambda w: tr(f"admin_export_{w}"))
     years = data.round_overview(v, scope)["year"].astype(int).tolist()[::-1]
     year = st.selectbox(tr("year"), years, format_func=lambda y: year_label(y, lang), key="admin_export_year",
@@ -164,26 +165,26 @@ def _exports(scope, v) -> None:
         ui.downloads(kept[2], f"{what}-{year}" if what != "laos" else what, key="admin_export")
 
 
-def render() -> None:
-    tr, v, scope = ui.tr, data.version(), data.scope()
+def render(view: View) -> None:
+    tr, v, scope = view.tr, view.v, view.scope
     st.title(tr("admin_title"))
     if not scope.can_administer:
         st.warning(tr("admin_denied"), icon=":material/lock:")
         return
-    _flash()
+    _flash(view)
     if st.session_state.pop("admin_round_done", False):
         st.success(tr("admin_round_saved"), icon=":material/task_alt:")
     tabs = st.tabs([tr("admin_tab_upload"), tr("admin_tab_rounds"), tr("admin_tab_catalogue"),
                     tr("admin_tab_exports"), tr("admin_tab_log")])
     with tabs[0]:
         kind = st.radio(tr("admin_kind"), KINDS, format_func=lambda k: tr(f"admin_kind_{k}"), horizontal=True)
-        _intake(kind, "check_file", "commit_file", kind)
+        _intake(view, kind, "check_file", "commit_file", kind)
     with tabs[1]:
-        _rounds(scope, v)
+        _rounds(view)
     with tabs[2]:
-        _catalogue(scope, v)
+        _catalogue(view)
     with tabs[3]:
-        _exports(scope, v)
+        _exports(view)
     with tabs[4]:
         log = data.change_log(v, scope)
         st.caption(tr("admin_log_help"))

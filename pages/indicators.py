@@ -5,7 +5,8 @@ import pandas as pd
 import streamlit as st
 
 import geo
-from dashboard import charts, data, filters, ui
+from dashboard import charts, data, filters, nav, ui
+from dashboard.context import View
 from dashboard.i18n import pct, year_label
 from scoring.areas import outcome_shares
 from scoring.catalogue import domains
@@ -13,19 +14,19 @@ from scoring.laotypes import TYPE_CODES, display_name, type_name
 from scoring.rules import OUTCOME_LABELS
 
 
-def load(year: int, type_code: str, region: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    v = data.version()
-    counts = data.indicator_outcomes(v, data.scope(), year)
+def load(view: View, year: int, type_code: str, region: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    v = view.v
+    counts = data.indicator_outcomes(v, view.scope, year)
     counts = counts.merge(data.provinces(v)[["province_code", "region6"]], on="province_code")
     return filters.apply(counts, type_code, region), data.catalogue(v, year).set_index("code")
 
 
-def label(code: str, cat: pd.DataFrame) -> str:
-    return ui.indicator_label(code, cat.at[code, f"name_{ui.lang()}"], cat.at[code, "provenance"])
+def label(view: View, code: str, cat: pd.DataFrame) -> str:
+    return ui.indicator_label(code, cat.at[code, f"name_{view.lang}"], cat.at[code, "provenance"])
 
 
-def domain_section(counts: pd.DataFrame, year: int) -> None:
-    lang, tr = ui.lang(), ui.tr
+def domain_section(view: View, counts: pd.DataFrame, year: int) -> None:
+    lang, tr = view.lang, view.tr
     st.subheader(tr("indicators_domains"))
     names = domains()[f"name_{lang}"]
     by = outcome_shares(counts, ["domain"]).sort_values("pass_rate")
@@ -37,17 +38,17 @@ def domain_section(counts: pd.DataFrame, year: int) -> None:
                         f"domains-{year}", summary=summary, key="domains")
 
 
-def indicator_table(counts: pd.DataFrame, cat: pd.DataFrame) -> pd.DataFrame:
-    tr = ui.tr
+def indicator_table(view: View, counts: pd.DataFrame, cat: pd.DataFrame) -> pd.DataFrame:
+    tr = view.tr
     by = outcome_shares(counts, ["indicator_code"]).sort_values("pass_rate")
-    by[tr("indicator")] = [label(c, cat) for c in by["indicator_code"]]
+    by[tr("indicator")] = [label(view, c, cat) for c in by["indicator_code"]]
     return by
 
 
-def indicators_section(counts: pd.DataFrame, cat: pd.DataFrame, domain: str, year: int) -> None:
-    lang, tr = ui.lang(), ui.tr
+def indicators_section(view: View, counts: pd.DataFrame, cat: pd.DataFrame, domain: str, year: int) -> None:
+    lang, tr = view.lang, view.tr
     st.subheader(tr("indicators_in_domain"))
-    by = indicator_table(counts[counts["domain"] == int(domain)], cat)
+    by = indicator_table(view, counts[counts["domain"] == int(domain)], cat)
     names = {o: OUTCOME_LABELS[lang][o] for o in OUTCOME_LABELS[lang]}
     view = by[[tr("indicator"), "assessed", "pass", "fail", "not_done", "no_service", "pass_rate"]].round(1)
     ui.chart_with_table(charts.outcome_stack(by, tr("indicator"), names), view, f"indicators-{year}-d{domain}",
@@ -55,8 +56,8 @@ def indicators_section(counts: pd.DataFrame, cat: pd.DataFrame, domain: str, yea
     st.caption(tr("illustrative_note"))
 
 
-def one_indicator(counts: pd.DataFrame, cat: pd.DataFrame, code: str, year: int) -> None:
-    lang, tr, v = ui.lang(), ui.tr, data.version()
+def one_indicator(view: View, counts: pd.DataFrame, cat: pd.DataFrame, code: str, year: int) -> None:
+    lang, tr, v = view.lang, view.tr, view.v
     mine = counts[counts["indicator_code"] == code]
     applies = set(cat.at[code, "applies_to"].split(";"))
     by_type = outcome_shares(mine, ["type"]).set_index("type").reindex(list(TYPE_CODES))
@@ -76,14 +77,14 @@ def one_indicator(counts: pd.DataFrame, cat: pd.DataFrame, code: str, year: int)
                           uirevision="indicator-map")
     pview = prov[["province_code", f"name_{lang}", "assessed", "pass_rate"]].round(1)
     ui.chart_with_table(fig, pview, f"indicator-{code}-provinces-{year}", config=geo.PLOTLY_CONFIG, key="ind_map")
-    history(code, year)
-    failing_laos(code, year)
+    history(view, code, year)
+    failing_laos(view, code, year)
 
 
-def history(code: str, year: int) -> None:
-    tr, v = ui.tr, data.version()
-    hist = outcome_shares(data.indicator_history(v, data.scope(), code), ["year"]).set_index("year")
-    years = sorted(data.rounds(v, data.scope())["year"])
+def history(view: View, code: str, year: int) -> None:
+    tr, v = view.tr, view.v
+    hist = outcome_shares(data.indicator_history(v, view.scope, code), ["year"]).set_index("year")
+    years = sorted(data.rounds(v, view.scope)["year"])
     present = [y for y in years if y in hist.index]
     shown = pd.DataFrame({tr("col_year"): present, tr("col_pass_rate"): [hist.at[y, "pass_rate"] for y in present]})
     table = pd.DataFrame({tr("col_year"): years, tr("col_pass_rate"): [   # absent years say so, never 0
@@ -93,9 +94,9 @@ def history(code: str, year: int) -> None:
                         key="ind_history")
 
 
-def failing_laos(code: str, year: int) -> None:
-    lang, tr, v = ui.lang(), ui.tr, data.version()
-    res = data.results(v, data.scope(), year=year, indicator=code)
+def failing_laos(view: View, code: str, year: int) -> None:
+    lang, tr, v = view.lang, view.tr, view.v
+    res = data.results(v, view.scope, year=year, indicator=code)
     res = res[res["outcome"].isin(["fail", "not_done"])].sort_values("pct")
     names = data.provinces(v).set_index("province_code")[f"name_{lang}"]
     table = pd.DataFrame({
@@ -103,7 +104,7 @@ def failing_laos(code: str, year: int) -> None:
         tr("col_province"): res["province_code"].map(names).to_numpy(),
         tr("col_pct"): res["pct"].round(1).to_numpy(),
         tr("outcome_col"): res["outcome"].map(OUTCOME_LABELS[lang]).to_numpy(),
-        tr("col_scorecard"): [f"lao?lao={c}&year={year}&lang={lang}" for c in res["lao_code"]],
+        tr("col_scorecard"): [nav.scorecard_url(c, year, lang) for c in res["lao_code"]],
     })
     st.markdown(f"**{tr('indicators_failing_laos')}** ({len(table):,})")
     st.dataframe(table, hide_index=True, width="stretch", column_config={
@@ -111,36 +112,36 @@ def failing_laos(code: str, year: int) -> None:
     ui.downloads(table.drop(columns=[tr("col_scorecard")]), f"failing-{code}-{year}", key="failing")
 
 
-def failing_most(counts: pd.DataFrame, cat: pd.DataFrame, year: int) -> None:
-    tr = ui.tr
+def failing_most(view: View, counts: pd.DataFrame, cat: pd.DataFrame, year: int) -> None:
+    tr = view.tr
     st.subheader(tr("indicators_failing_most"))
     st.caption(tr("indicators_failing_note"))
-    top = indicator_table(counts, cat).sort_values("fail_share", ascending=False).head(10)
+    top = indicator_table(view, counts, cat).sort_values("fail_share", ascending=False).head(10)
     view = top[[tr("indicator"), "assessed", "fail", "not_done", "fail_share"]].round(1).rename(
         columns={"assessed": tr("col_assessed"), "fail_share": tr("col_fail_share")})
     st.dataframe(view, hide_index=True, width="stretch")
     ui.downloads(view, f"failing-most-{year}", key="failing_most")
 
 
-def render() -> None:
-    lang, tr = ui.lang(), ui.tr
-    year, type_code, region = filters.year(), filters.lao_type(), filters.region()
+def render(view: View) -> None:
+    lang, tr = view.lang, view.tr
+    year, type_code, region = filters.round_year(view), filters.lao_type(view), filters.region(view)
     if year is None:
         return
     st.title(tr("indicators_title"))
     st.caption(year_label(year, lang))
-    counts, cat = load(year, type_code, region)
-    domain_section(counts, year)
+    counts, cat = load(view, year, type_code, region)
+    domain_section(view, counts, year)
     dnames = domains()[f"name_{lang}"]
-    domain = ui.query_select("domain", [str(d) for d in dnames.index], tr("domain"), default="1", where=st,
-                             format_func=lambda d: f"{d}. {dnames[int(d)]}")
-    indicators_section(counts, cat, domain, year)
+    domain = ui.url_widget("domain", st.selectbox, tr("domain"), [str(d) for d in dnames.index], default="1",
+                           where=st, format_func=lambda d: f"{d}. {dnames[int(d)]}")
+    indicators_section(view, counts, cat, domain, year)
     codes = [c for c in cat.index if cat.at[c, "domain"] == int(domain)]
     asked = ui.url_value("indicator")
     if asked and asked not in cat.index:
         st.info(tr("indicators_absent", code=asked, year=year))
-    code = ui.query_select("indicator", codes, tr("indicators_pick"), default=codes[0] if codes else None,
-                           where=st, format_func=lambda c: label(c, cat))
+    code = ui.url_widget("indicator", st.selectbox, tr("indicators_pick"), codes,
+                         default=codes[0] if codes else None, where=st, format_func=lambda c: label(view, c, cat))
     if code:
-        one_indicator(counts, cat, code, year)
-    failing_most(counts, cat, year)
+        one_indicator(view, counts, cat, code, year)
+    failing_most(view, counts, cat, year)

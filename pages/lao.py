@@ -10,8 +10,9 @@ import re
 
 import streamlit as st
 
-from dashboard import data, ui
-from dashboard import lao_view as view
+from dashboard import data, filters, ui
+from dashboard.context import View
+from dashboard import lao_view as card_view
 from dashboard.i18n import date_label, year_label
 from scoring.peers import MIN_PEERS
 from scoring.search import search
@@ -25,37 +26,14 @@ def md(text: str) -> str:
     return re.sub(r"([\\`*_\[\]<>#|~])", r"\\\1", str(text))
 
 
-def pick_year(v, scope, lang: str) -> int | None:
-    """The round from the URL; an unpublished round the user may not see gets a message, not data."""
-    tr = ui.tr
-    visible = data.rounds(v, scope)
-    years = sorted(visible["year"].astype(int), reverse=True)
-    try:
-        asked = int(ui.url_value("year"))
-    except (TypeError, ValueError):
-        asked = None
-    published = sorted(visible.loc[visible["state"] == "published", "year"].astype(int))
-    if asked is not None and asked not in years and asked in set(data.lao_round_states(v)["year"]):
-        st.warning(tr("lao_unpublished", year=year_label(asked, lang)), icon=":material/lock_clock:")
-        if published:
-            st.button(tr("lao_unpublished_go", year=year_label(published[-1], lang)), key="lao_go_published",
-                      on_click=ui.remember, args=("year", published[-1]))
-        return None
-    if not years:
-        st.info(tr("no_rounds"))
-        return None
-    return ui.query_select("year", years, tr("year"), default=published[-1] if published else years[0],
-                           format_func=lambda y: year_label(y, lang), parse=int)
-
-
 def choose(code: str) -> None:
     ui.remember("lao", code)
     st.session_state["lao_q"] = ""
 
 
-def search_box(v, lang: str) -> None:
+def search_box(view: View) -> None:
     """Typo-tolerant search; each match is a button that opens that LAO (kept in the URL)."""
-    tr = ui.tr
+    tr, v, lang = view.tr, view.v, view.lang
     query = st.text_input(tr("lao_search"), key="lao_q", placeholder=tr("lao_search_placeholder"),
                           help=tr("lao_search_help"))
     if not query.strip():
@@ -65,14 +43,14 @@ def search_box(v, lang: str) -> None:
         st.caption(tr("lao_search_none", q=query.strip()))
         return
     st.caption(tr("lao_search_results"))
-    for code, label in view.match_labels(hits["lao_code"], data.laos(v), data.districts(v), data.provinces(v), lang):
+    for code, label in card_view.match_labels(hits["lao_code"], data.laos(v), data.districts(v), data.provinces(v), lang):
         st.button(label, key=f"lao_hit_{code}", on_click=choose, args=(code,))
 
 
-def header(card, lang: str) -> None:
-    tr = ui.tr
-    st.title(view.lao_name(card, lang))
-    parts = view.identity_parts(card, lang) + [year_label(card.year, lang)]
+def header(view: View, card) -> None:
+    tr, lang = view.tr, view.lang
+    st.title(card_view.lao_name(card, lang))
+    parts = card_view.identity_parts(card, lang) + [year_label(card.year, lang)]
     if card.submitted_at is not None:
         parts.append(tr("lao_submitted_on", date=date_label(card.submitted_at, lang)))
     st.caption(" · ".join(parts))
@@ -80,25 +58,26 @@ def header(card, lang: str) -> None:
         st.info(tr("lao_round_state_open"), icon=":material/visibility_lock:")
 
 
-def metrics(card, lang: str) -> None:
-    tr, o = ui.tr, card.overall
+def metrics(view: View, card) -> None:
+    tr, lang, o = view.tr, view.lang, card.overall
     c = st.columns(4)
-    c[0].metric(tr("lao_metric_rate"), view.percent(o["pass_rate"]), help=tr("lao_metric_rate_help"))
+    c[0].metric(tr("lao_metric_rate"), card_view.percent(o["pass_rate"]), help=tr("lao_metric_rate_help"))
     c[0].caption(tr("lao_metric_rate_delta", n_pass=o["n_pass"], n_judged=o["n_judged"]))
-    pct = "–" if view._nan(o.get("percentile")) or o.get("n_peers", 0) < 2 else f"{o['percentile']:.0f}"
+    pct = "–" if card_view._nan(o.get("percentile")) or o.get("n_peers", 0) < 2 else f"{o['percentile']:.0f}"
     c[1].metric(tr("lao_metric_percentile"), pct, help=tr("lao_metric_percentile_help"))
-    c[1].caption(f"{view.peer_group_label(card, lang)} ({o['n_peers']:,})" if pct != "–" else tr("lao_no_peers"))
-    c[2].metric(tr("lao_metric_change"), view.points(o.get("change"), lang), help=tr("lao_metric_change_help"))
+    c[1].caption(f"{card_view.peer_group_label(card, lang)} ({o['n_peers']:,})" if pct != "–" else tr("lao_no_peers"))
+    c[2].metric(tr("lao_metric_change"), card_view.points(o.get("change"), lang), help=tr("lao_metric_change_help"))
     c[2].caption(year_label(card.prev_year, lang) if card.prev_year else "–")
     c[3].metric(tr("lao_metric_todo"), f"{len(card.fix_first):,}", help=tr("lao_metric_todo_help"))
     if o.get("small_group") and pct != "–":
         st.caption(tr("lao_small_group", n=MIN_PEERS))
-    st.markdown("\n".join(f"- {md(line)}" for line in view.summary_lines(card, lang)))
+    st.markdown("\n".join(f"- {md(line)}" for line in card_view.summary_lines(card, lang)))
 
 
-def downloads(card, v, scope, lang: str) -> None:
-    tr, code, year = ui.tr, card.lao["lao_code"], card.year
-    stem = view.file_stem(card)
+def downloads(view: View, card) -> None:
+    tr, lang, v, scope = view.tr, view.lang, view.v, view.scope
+    code, year = card.lao["lao_code"], card.year
+    stem = card_view.file_stem(card)
     st.subheader(tr("lao_downloads"))
     c = st.columns(3)
     c[0].download_button(tr("lao_download_pdf"), lambda: data.lao_report_pdf(v, scope, code, year, "th"),
@@ -109,68 +88,68 @@ def downloads(card, v, scope, lang: str) -> None:
     c[2].download_button(tr("lao_download_xlsx"), lambda: data.lao_scorecard_xlsx(v, scope, code, year, lang),
                          f"{stem}.xlsx", XLSX, key="lao_xlsx", icon=":material/table:")
     st.caption(tr("lao_public_link"))
-    st.code(view.public_url(code, year, lang), language=None)
+    st.code(card_view.public_url(code, year, lang), language=None)
 
 
-def domains_section(card, lang: str) -> None:
-    tr, d = ui.tr, card.domains.dropna(subset=["vs_peers"])
+def domains_section(view: View, card) -> None:
+    tr, lang, d = view.tr, view.lang, card.domains.dropna(subset=["vs_peers"])
     summary = tr("lao_domains_summary", above=int((d["vs_peers"] > 0).sum()),
                  below=int((d["vs_peers"] < 0).sum())) if len(d) else tr("lao_no_peers")
-    ui.chart_with_table(view.domain_figure(card, lang), view.domain_rows(card, lang), f"{view.file_stem(card)}-domains",
+    ui.chart_with_table(card_view.domain_figure(card, lang), card_view.domain_rows(card, lang), f"{card_view.file_stem(card)}-domains",
                         summary=summary, key="lao_domains")
 
 
-def fix_section(card, lang: str) -> None:
-    tr = ui.tr
+def fix_section(view: View, card) -> None:
+    tr, lang = view.tr, view.lang
     st.caption(tr("lao_fix_how"))
-    table = view.fix_rows(card, lang)
+    table = card_view.fix_rows(card, lang)
     if table.empty:
         st.success(tr("lao_sum_all_pass"), icon=":material/task_alt:")
         return
     st.table(table, hide_index=True)
-    ui.downloads(table, f"{view.file_stem(card)}-fix-first", key="lao_fix")
+    ui.downloads(table, f"{card_view.file_stem(card)}-fix-first", key="lao_fix")
 
 
-def table_section(card, lang: str) -> None:
-    tr = ui.tr
+def table_section(view: View, card) -> None:
+    tr, lang = view.tr, view.lang
     st.caption(tr("illustrative_note"))
-    rows = view.indicator_rows(card, lang)
+    rows = card_view.indicator_rows(card, lang)
     names = {int(r.domain): f"{tr('domain')} {r.domain} {getattr(r, f'name_{lang}')}"
              for r in card.domains.itertuples()}
     for dom, part in rows.groupby("domain", sort=True):
         st.markdown(f"**{md(names.get(dom, dom))}**")
         st.table(part.drop(columns="domain"), hide_index=True)
-    ui.downloads(rows.drop(columns="domain"), f"{view.file_stem(card)}-indicators", key="lao_table")
+    ui.downloads(rows.drop(columns="domain"), f"{card_view.file_stem(card)}-indicators", key="lao_table")
 
 
-def trend_section(card, lang: str) -> None:
-    tr = ui.tr
+def trend_section(view: View, card) -> None:
+    tr, lang = view.tr, view.lang
     overall = card.trend[(card.trend["domain"] == "all") & card.trend["submitted"]]
-    summary = tr("lao_trend_summary", values=", ".join(f"{y}: {view.percent(p)}" for y, p in
+    summary = tr("lao_trend_summary", values=", ".join(f"{y}: {card_view.percent(p)}" for y, p in
                                                        zip(overall["year"], overall["pass_rate"])))
-    ui.chart_with_table(view.trend_figure(card, lang), view.trend_rows(card, lang), f"{view.file_stem(card)}-trend",
+    ui.chart_with_table(card_view.trend_figure(card, lang), card_view.trend_rows(card, lang), f"{card_view.file_stem(card)}-trend",
                         summary=summary, key="lao_trend")
     prev = year_label(card.prev_year, lang) if card.prev_year else "–"
     st.markdown(f"**{md(tr('lao_changes_title', prev=prev))}**")
-    changes = view.change_rows(card, lang)
+    changes = card_view.change_rows(card, lang)
     if changes.empty:
         st.caption(tr("lao_changes_none"))
     else:
         st.table(changes, hide_index=True)
     with st.expander(tr("lao_history_title")):
-        history = view.history_rows(card, lang)
+        history = card_view.history_rows(card, lang)
         st.dataframe(history, hide_index=True, width="stretch")
-        ui.downloads(history, f"{view.file_stem(card)}-history", key="lao_history")
+        ui.downloads(history, f"{card_view.file_stem(card)}-history", key="lao_history")
 
 
-def render() -> None:
-    lang, tr, v, scope = ui.lang(), ui.tr, data.version(), data.scope()
+def render(view: View) -> None:
+    lang, tr, v, scope = view.lang, view.tr, view.v, view.scope
     raw = ui.url_value("lao")
     code = str(raw) if raw and CODE.match(str(raw)) else None
     if code is None:
         st.title(tr("lao_title"))
-    year = pick_year(v, scope, lang)
-    search_box(v, lang)
+    year = filters.round_year(view, explain_hidden=True)
+    search_box(view)
     card = data.lao_scorecard(v, scope, code, year) if code and year else None
     if raw and card is None and year:
         st.warning(tr("lao_unknown", code=raw))
@@ -179,20 +158,18 @@ def render() -> None:
             st.info(tr("lao_start"), icon=":material/search:")
         return
     ui.remember("lao", code)
-    header(card, lang)
+    header(view, card)
     if not card.has_results:
-        st.info(view.summary_lines(card, lang)[0], icon=":material/hourglass_empty:")
+        st.info(card_view.summary_lines(card, lang)[0], icon=":material/hourglass_empty:")
         done = sorted(card.trend.loc[card.trend["submitted"], "year"].unique())
         if done:
             st.caption(tr("lao_no_results_other", years=", ".join(str(y) for y in done)))
         return
-    metrics(card, lang)
-    downloads(card, v, scope, lang)
-    domains_section(card, lang)
-    fix_tab, table_tab, trend_tab = st.tabs([tr("lao_tab_fix"), tr("lao_tab_table"), tr("lao_tab_trend")])
-    with fix_tab:
-        fix_section(card, lang)
-    with table_tab:
-        table_section(card, lang)
-    with trend_tab:
-        trend_section(card, lang)
+    metrics(view, card)
+    downloads(view, card)
+    domains_section(view, card)
+    sections = {"fix": fix_section, "table": table_section, "trend": trend_section}
+    for tab, name in ui.url_tabs("tab", {k: tr(f"lao_tab_{k}") for k in sections}, key="lao_tab"):
+        if tab.open:
+            with tab:
+                sections[name](view, card)

@@ -4,15 +4,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, ui
+from dashboard import data, filters, ui
+from dashboard.context import View
 from scoring.catalogue import domains
 from scoring.laotypes import type_name
 from scoring.peers import MIN_PEERS, SIZE_LABELS
 from scoring.rules import OUTCOME_LABELS, OUTCOMES, RULES
 
 
-def catalogue_table(cat: pd.DataFrame, lang: str) -> pd.DataFrame:
-    tr = ui.tr
+def catalogue_table(cat: pd.DataFrame, view: View) -> pd.DataFrame:
+    tr, lang = view.tr, view.lang
     return pd.DataFrame({
         tr("col_code"): cat["code"],
         tr("col_domain"): cat["domain"],
@@ -40,8 +41,8 @@ def changes(cat: pd.DataFrame, year: int) -> dict[str, list[str]]:
             "meth_target_changed": [f"{c}: {prev.at[c, 'target']:g} → {this.at[c, 'target']:g}" for c in moved]}
 
 
-def render() -> None:
-    lang, tr, v = ui.lang(), ui.tr, data.version()
+def render(view: View) -> None:
+    lang, tr, v = view.lang, view.tr, view.v
     st.title(tr("meth_title"))
     st.write(tr("meth_intro"))
 
@@ -61,15 +62,13 @@ def render() -> None:
 
     st.subheader(tr("meth_catalogue"))
     cat = data.catalogue(v)
-    years = sorted(cat["year"].unique().tolist(), reverse=True)
-    year = ui.query_select("year", years, tr("year"), default=years[0] if years else None,
-                           format_func=str, where=st, parse=int)
+    year = filters.round_year(view, "newest", where=st, catalogues=True)
     if year is None:
         return
     dnames = domains()[f"name_{lang}"]
     this = cat[cat["year"] == year]
     st.caption(tr("illustrative_note"))
-    table = catalogue_table(this, lang)
+    table = catalogue_table(this, view)
     for d, part in table.groupby(tr("col_domain"), sort=True):
         st.markdown(f"**{tr('domain')} {d}: {dnames.get(d, '')}** ({len(part)})")
         st.dataframe(part.drop(columns=[tr("col_domain")]), hide_index=True, width="stretch")

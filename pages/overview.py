@@ -7,6 +7,7 @@ import streamlit as st
 
 import geo
 from dashboard import charts, data, filters, nav, ui
+from dashboard.context import View
 from dashboard.i18n import pct, signed, year_label
 from scoring.areas import LOW_COVERAGE, area_table, distribution, movers
 from scoring.catalogue import domains
@@ -16,8 +17,8 @@ METRICS = ("pass_rate", "coverage", "change", "domain")
 CARRY = ("year", "type", "lang", "metric", "domain", "region")
 
 
-def load(year: int, type_code: str, region: str, domain: str):
-    v, scope = data.version(), data.scope()
+def load(view: View, year: int, type_code: str, region: str, domain: str):
+    v, scope = view.v, view.scope
     laos = data.laos(v).merge(data.provinces(v)[["province_code", "region6"]], on="province_code")
     laos = filters.apply(laos, type_code, region)
     keep = laos["lao_code"]
@@ -26,8 +27,8 @@ def load(year: int, type_code: str, region: str, domain: str):
     return laos, allyears[allyears["year"] == year], allyears[allyears["year"] == year - 1], allyears
 
 
-def headline(nat: pd.Series, has_prev: bool) -> None:
-    tr = ui.tr
+def headline(view: View, nat: pd.Series, has_prev: bool) -> None:
+    tr = view.tr
     c = st.columns(4)
     c[0].metric(tr("overview_submitted"), f"{int(nat.n_submitted):,} / {int(nat.n_laos):,}",
                 help=tr("overview_submitted_help"))
@@ -40,8 +41,9 @@ def headline(nat: pd.Series, has_prev: bool) -> None:
         col.caption(tr(key))
 
 
-def area_frame(table: pd.DataFrame, key: str, names: pd.DataFrame, value: str, metric_label: str) -> pd.DataFrame:
-    lang, tr = ui.lang(), ui.tr
+def area_frame(view: View, table: pd.DataFrame, key: str, names: pd.DataFrame, value: str,
+               metric_label: str) -> pd.DataFrame:
+    lang, tr = view.lang, view.tr
     df = table.merge(names, on=key, how="left")
     fmt = (lambda x: signed(x, unit=tr("unit_points"))) if value == "change" else pct
     df["hover"] = [tr("overview_hover", name=n, metric=metric_label, value=fmt(x), n=int(s), N=int(N))
@@ -49,49 +51,60 @@ def area_frame(table: pd.DataFrame, key: str, names: pd.DataFrame, value: str, m
     return df
 
 
-def area_table_view(df: pd.DataFrame, key: str, name_col: str) -> pd.DataFrame:
-    tr = ui.tr
+def area_table_view(view: View, df: pd.DataFrame, key: str, name_col: str) -> pd.DataFrame:
+    tr = view.tr
     cols = {key: tr("col_code"), name_col: tr("col_province" if key == "province_code" else "col_district"),
             "n_laos": tr("col_n_laos"), "n_submitted": tr("col_n_submitted"), "coverage": tr("col_coverage"),
             "pass_rate": tr("col_pass_rate"), "pass_rate_prev": tr("col_prev"), "change": tr("col_change")}
     out = df[[c for c in cols if c in df.columns]].rename(columns=cols).round(1)
-    out[tr("col_low_coverage")] = df["low_coverage"].map({True: tr("yes"), False: tr("no")}).to_numpy()
+    out[tr("col_low_coverage")] = df["low_coverage"].map({True: tr("answer_yes"), False: tr("answer_no")}).to_numpy()
     return out
 
 
-def map_section(prov: pd.DataFrame, dist: pd.DataFrame, value: str, metric_label: str, year: int) -> None:
-    lang, tr, v = ui.lang(), ui.tr, data.version()
+def map_section(view: View, prov: pd.DataFrame, dist: pd.DataFrame, value: str, metric_label: str,
+                year: int) -> None:
+    lang, tr, v = view.lang, view.tr, view.v
     scale = "diverging" if value == "change" else "sequential"
     zrange = None if value == "change" else (0, 100)
     common = dict(hover_col="hover", low_coverage_col="low_coverage", scale=scale, zrange=zrange, lang=lang,
                   colorbar_title=metric_label, missing_label=tr("overview_no_value"),
                   low_coverage_label=tr("overview_low_coverage", pct=int(LOW_COVERAGE)))
-    tab_p, tab_d = st.tabs([tr("overview_by_province"), tr("overview_by_district")])
-    with tab_p:
-        pf = area_frame(prov, "province_code", data.provinces(v), value, metric_label)
-        fig = ui.province_map(pf, value, uirevision="overview-provinces", **common)
-        ranked = pf.dropna(subset=[value]).sort_values(value)
-        fmt = (lambda x: signed(x, unit=tr("unit_points"))) if value == "change" else pct
-        summary = None if ranked.empty else tr(
-            "overview_map_summary", metric=metric_label, top=ranked.iloc[-1][f"name_{lang}"],
-            top_v=fmt(ranked.iloc[-1][value]), low=ranked.iloc[0][f"name_{lang}"], low_v=fmt(ranked.iloc[0][value]),
-            n_low=int(pf["low_coverage"].sum()))
-        event = ui.chart_with_table(fig, area_table_view(pf, "province_code", f"name_{lang}"),
-                                    f"provinces-{value}-{year}", summary=summary, config=geo.PLOTLY_CONFIG,
-                                    key="map_provinces", on_select="rerun", selection_mode="points")
-        clicked = [p.get("location") for p in (event.selection.points if event else []) if p.get("location")]
-        if clicked:
-            st.switch_page(nav.page("province"), query_params=ui.carry_params(*CARRY, province=clicked[0]))
-        province_picker(pf)
-    with tab_d:
-        df = area_frame(dist, "district_code", data.districts(v), value, metric_label)
-        fig = ui.district_map(df, value, uirevision="overview-districts", **common)
-        ui.chart_with_table(fig, area_table_view(df, "district_code", f"name_{lang}"),
-                            f"districts-{value}-{year}", config=geo.PLOTLY_CONFIG, key="map_districts")
+    tabs = ui.url_tabs("level", {"province": tr("overview_by_province"), "district": tr("overview_by_district")},
+                       key="overview_level")
+    for tab, level in tabs:
+        if not tab.open:            # a hidden map costs nothing: neither built nor sent
+            continue
+        with tab:
+            if level == "province":
+                province_map(view, prov, value, metric_label, year, common)
+            else:
+                df = area_frame(view, dist, "district_code", data.districts(v), value, metric_label)
+                fig = ui.district_map(df, value, uirevision="overview-districts", **common)
+                ui.chart_with_table(fig, area_table_view(view, df, "district_code", f"name_{lang}"),
+                                    f"districts-{value}-{year}", config=geo.PLOTLY_CONFIG, key="map_districts")
 
 
-def province_picker(pf: pd.DataFrame) -> None:
-    lang, tr = ui.lang(), ui.tr
+def province_map(view: View, prov: pd.DataFrame, value: str, metric_label: str, year: int, common: dict) -> None:
+    lang, tr, v = view.lang, view.tr, view.v
+    pf = area_frame(view, prov, "province_code", data.provinces(v), value, metric_label)
+    fig = ui.province_map(pf, value, uirevision="overview-provinces", **common)
+    ranked = pf.dropna(subset=[value]).sort_values(value)
+    fmt = (lambda x: signed(x, unit=tr("unit_points"))) if value == "change" else pct
+    summary = None if ranked.empty else tr(
+        "overview_map_summary", metric=metric_label, top=ranked.iloc[-1][f"name_{lang}"],
+        top_v=fmt(ranked.iloc[-1][value]), low=ranked.iloc[0][f"name_{lang}"], low_v=fmt(ranked.iloc[0][value]),
+        n_low=int(pf["low_coverage"].sum()))
+    event = ui.chart_with_table(fig, area_table_view(view, pf, "province_code", f"name_{lang}"),
+                                f"provinces-{value}-{year}", summary=summary, config=geo.PLOTLY_CONFIG,
+                                key="map_provinces", on_select="rerun", selection_mode="points")
+    clicked = [p.get("location") for p in (event.selection.points if event else []) if p.get("location")]
+    if clicked:
+        st.switch_page(nav.page("province"), query_params=ui.carry_params(*CARRY, province=clicked[0]))
+    province_picker(view, pf)
+
+
+def province_picker(view: View, pf: pd.DataFrame) -> None:
+    lang, tr = view.lang, view.tr
     st.caption(tr("overview_click_hint"))
     names = dict(zip(pf["province_code"], pf[f"name_{lang}"]))
     code = st.selectbox(tr("overview_goto"), sorted(names, key=names.get), format_func=names.get,
@@ -101,8 +114,8 @@ def province_picker(pf: pd.DataFrame) -> None:
                  ui.carry_params(*CARRY, province=code), icon=":material/arrow_forward:")
 
 
-def trend_section(allyears: pd.DataFrame, laos: pd.DataFrame, prov: pd.DataFrame) -> None:
-    lang, tr, v = ui.lang(), ui.tr, data.version()
+def trend_section(view: View, allyears: pd.DataFrame, laos: pd.DataFrame, prov: pd.DataFrame) -> None:
+    lang, tr, v = view.lang, view.tr, view.v
     st.subheader(tr("overview_trend"))
     rows = [(y, area_table(g, laos, None).iloc[0]["pass_rate"]) for y, g in allyears.groupby("year")]
     tdf = pd.DataFrame(rows, columns=[tr("col_year"), tr("col_pass_rate")]).round(1)
@@ -113,46 +126,46 @@ def trend_section(allyears: pd.DataFrame, laos: pd.DataFrame, prov: pd.DataFrame
     c1, c2 = st.columns(2)
     for col, title, df in ((c1, "overview_improved", up), (c2, "overview_fell", down)):
         col.markdown(f"**{tr(title)}**")
-        view = area_table_view(df, "province_code", f"name_{lang}")
-        col.dataframe(view, hide_index=True, width="stretch")
-        ui.downloads(view, f"provinces-{title}", where=col, key=title)
+        table = area_table_view(view, df, "province_code", f"name_{lang}")
+        col.dataframe(table, hide_index=True, width="stretch")
+        ui.downloads(table, f"provinces-{title}", where=col, key=title)
 
 
-def breakdown_section(summary: pd.DataFrame, laos: pd.DataFrame) -> None:
-    lang, tr = ui.lang(), ui.tr
+def breakdown_section(view: View, summary: pd.DataFrame, laos: pd.DataFrame) -> None:
+    lang, tr = view.lang, view.tr
     st.subheader(tr("overview_breakdown"))
     st.caption(tr("overview_breakdown_note"))
     s = summary.merge(laos[["lao_code", "region6"]], on="lao_code")
     for by, label in (("type", lambda c: type_name(c, lang)), ("region6", lambda c: filters.region_name(c, lang))):
         dist = distribution(s, by)
         dist[tr("col_group")] = dist[by].map(label)
-        view = dist[[tr("col_group"), "n", "min", "q1", "median", "q3", "max"]].round(1).rename(columns={
+        table = dist[[tr("col_group"), "n", "min", "q1", "median", "q3", "max"]].round(1).rename(columns={
             "min": tr("col_min"), "q1": tr("col_q1"), "median": tr("col_median"), "q3": tr("col_q3"),
             "max": tr("col_max")})
-        ui.chart_with_table(charts.quartile_boxes(dist, tr("col_group"), x_title=tr("col_pass_rate")), view,
+        ui.chart_with_table(charts.quartile_boxes(dist, tr("col_group"), x_title=tr("col_pass_rate")), table,
                             f"spread-{by}", key=f"spread_{by}")
 
 
-def render() -> None:
-    lang, tr = ui.lang(), ui.tr
-    year, type_code, region = filters.year(), filters.lao_type(), filters.region()
+def render(view: View) -> None:
+    lang, tr = view.lang, view.tr
+    year, type_code, region = filters.round_year(view), filters.lao_type(view), filters.region(view)
     if year is None:
         return
     st.title(tr("overview_title"))
     st.caption(year_label(year, lang))
-    metric = ui.query_select("metric", METRICS, tr("overview_metric"), default="pass_rate", where=st,
-                             format_func=lambda m: tr(f"metric_{m}"))
+    metric = ui.url_widget("metric", st.selectbox, tr("overview_metric"), METRICS, default="pass_rate", where=st,
+                           format_func=lambda m: tr(f"metric_{m}"))
     dnames = domains()[f"name_{lang}"]
-    domain = ui.query_select("domain", [str(d) for d in dnames.index], tr("domain"), default="1", where=st,
-                             format_func=lambda d: f"{d}. {dnames[int(d)]}") if metric == "domain" else "all"
-    laos, summary, prev, allyears = load(year, type_code, region, domain)
+    domain = ui.url_widget("domain", st.selectbox, tr("domain"), [str(d) for d in dnames.index], default="1",
+                           where=st, format_func=lambda d: f"{d}. {dnames[int(d)]}") if metric == "domain" else "all"
+    laos, summary, prev, allyears = load(view, year, type_code, region, domain)
     has_prev = not prev.empty
     nat = area_table(summary, laos, None, prev if has_prev else None).iloc[0]
-    headline(nat, has_prev)
+    headline(view, nat, has_prev)
     value = {"domain": "pass_rate"}.get(metric, metric)
     label = tr(f"metric_{metric}") + (f" ({tr('domain')} {domain})" if metric == "domain" else "")
     prov = area_table(summary, laos, "province_code", prev)
     dist = area_table(summary, laos.dropna(subset=["district_code"]), "district_code", prev)
-    map_section(prov, dist, value, label, year)
-    trend_section(allyears, laos, prov)
-    breakdown_section(summary, laos)
+    map_section(view, prov, dist, value, label, year)
+    trend_section(view, allyears, laos, prov)
+    breakdown_section(view, summary, laos)

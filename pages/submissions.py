@@ -9,37 +9,17 @@ import pandas as pd
 import streamlit as st
 
 import geo
-from dashboard import data, ui
+from dashboard import data, filters, ui
+from dashboard.context import View
 from dashboard.i18n import date_label, num, pct, year_label
 from scoring import progress
 from scoring.laotypes import TYPE_CODES, display_name, type_name
 
-ALL = "all"
+ALL = filters.ALL
 
 
-def _year(rounds: pd.DataFrame) -> int:
-    """The open round by default (the newest one still collecting), else the newest the user may see."""
-    years = sorted(rounds["year"].tolist(), reverse=True)
-    open_ = rounds.loc[rounds["state"] == "open", "year"]
-    default = int(open_.max()) if not open_.empty else years[0]
-    return ui.query_select("year", years, ui.tr("year"), default=default, parse=int,
-                           format_func=lambda y: year_label(y, ui.lang()))
-
-
-def _province(scope, provinces: pd.DataFrame, lao_province: str | None) -> str:
-    names = provinces.set_index("province_code")[f"name_{ui.lang()}"]
-    if scope.role == "monitor":
-        options = [scope.province_code]
-    elif scope.role == "lao":
-        options = [lao_province]
-    else:
-        options = [ALL, *names.index]
-    return ui.query_select("province", options, ui.tr("province"), default=options[0],
-                           format_func=lambda c: ui.tr("submissions_all_provinces") if c == ALL else names.get(c, c))
-
-
-def _window_text(rnd: pd.Series, year: int, today: date) -> tuple[str, str | None]:
-    lang, tr = ui.lang(), ui.tr
+def _window_text(view: View, rnd: pd.Series, year: int, today: date) -> tuple[str, str | None]:
+    lang, tr = view.lang, view.tr
     head = tr("submissions_window", year=year_label(year, lang), state=tr(f"submissions_state_{rnd['state']}"),
               start=date_label(rnd["window_open"], lang), end=date_label(rnd["window_close"], lang))
     if rnd["state"] != "open":
@@ -54,8 +34,8 @@ def _window_text(rnd: pd.Series, year: int, today: date) -> tuple[str, str | Non
     return head, tr("submissions_closes_today") if left == 0 else tr("submissions_window_passed", days=-left)
 
 
-def _rates(t: pd.DataFrame, label_col: str, label: str) -> pd.DataFrame:
-    tr = ui.tr
+def _rates(view: View, t: pd.DataFrame, label_col: str, label: str) -> pd.DataFrame:
+    tr = view.tr
     out = pd.DataFrame({label: t[label_col], tr("submissions_expected"): t["expected"],
                         tr("submissions_done"): t["done"]})
     for s in progress.STATUSES:
@@ -65,8 +45,8 @@ def _rates(t: pd.DataFrame, label_col: str, label: str) -> pd.DataFrame:
     return out
 
 
-def _metrics(df: pd.DataFrame) -> None:
-    tr = ui.tr
+def _metrics(view: View, df: pd.DataFrame) -> None:
+    tr = view.tr
     total = progress.tally(df).iloc[0]
     cols = st.columns(5)
     cols[0].metric(tr("submissions_expected"), num(total["expected"]))
@@ -76,9 +56,10 @@ def _metrics(df: pd.DataFrame) -> None:
         col.metric(tr(f"submissions_status_{s}"), num(total[s]))
 
 
-def _map(df: pd.DataFrame, provinces: pd.DataFrame, districts: pd.DataFrame, year: int, province: str) -> None:
+def _map(view: View, df: pd.DataFrame, provinces: pd.DataFrame, districts: pd.DataFrame, year: int,
+         province: str) -> None:
     """Coverage by province, or by district once one province is chosen."""
-    lang, tr = ui.lang(), ui.tr
+    lang, tr = view.lang, view.tr
     level, areas = ("province", provinces) if province == ALL else ("district", districts)
     code = f"{level}_code"
     t = progress.tally(df.dropna(subset=[code]), [code]).merge(
@@ -95,34 +76,35 @@ def _map(df: pd.DataFrame, provinces: pd.DataFrame, districts: pd.DataFrame, yea
                  rate=pct(total["submission_rate"]),
                  low=", ".join(f"{n} {pct(r)}" for n, r in zip(low["name"], low["submission_rate"])) or "–")
     st.subheader(tr("submissions_map_title"))
-    ui.chart_with_table(fig, _rates(t, "name", tr(f"submissions_col_{level}")), f"submissions-{level}-{year}",
+    ui.chart_with_table(fig, _rates(view, t, "name", tr(f"submissions_col_{level}")), f"submissions-{level}-{year}",
                         summary=summary, config=geo.PLOTLY_CONFIG, key="subs_map")
 
 
-def _by_district(df: pd.DataFrame, districts: pd.DataFrame, year: int) -> None:
-    tr = ui.tr
-    dnames = districts.set_index("district_code")[f"name_{ui.lang()}"]
+def _by_district(view: View, df: pd.DataFrame, districts: pd.DataFrame, year: int) -> None:
+    tr = view.tr
+    dnames = districts.set_index("district_code")[f"name_{view.lang}"]
     t = progress.tally(df.assign(district=df["district_code"].map(dnames).fillna("–")), ["district"])
     st.subheader(tr("submissions_by_district"))
-    table = _rates(t, "district", tr("submissions_col_district"))
+    table = _rates(view, t, "district", tr("submissions_col_district"))
     st.dataframe(table, hide_index=True, width="stretch")
     ui.downloads(table, f"submissions-districts-{year}", key="subs_districts")
 
 
-def _by_type(df: pd.DataFrame, year: int) -> None:
-    tr, lang = ui.tr, ui.lang()
+def _by_type(view: View, df: pd.DataFrame, year: int) -> None:
+    tr, lang = view.tr, view.lang
     t = progress.tally(df, ["type"])
     t["type"] = pd.Categorical(t["type"], categories=TYPE_CODES, ordered=True)
     t = t.sort_values("type")
     t["type_name"] = [type_name(c, lang) for c in t["type"]]
     st.subheader(tr("submissions_by_type"))
-    table = _rates(t, "type_name", tr("submissions_col_type"))
+    table = _rates(view, t, "type_name", tr("submissions_col_type"))
     st.dataframe(table, hide_index=True, width="stretch")
     ui.downloads(table, f"submissions-types-{year}", key="subs_types")
 
 
-def _worklist(df: pd.DataFrame, provinces: pd.DataFrame, districts: pd.DataFrame, year: int, one_province: bool):
-    tr, lang = ui.tr, ui.lang()
+def _worklist(view: View, df: pd.DataFrame, provinces: pd.DataFrame, districts: pd.DataFrame, year: int,
+              one_province: bool):
+    tr, lang = view.tr, view.lang
     st.subheader(tr("submissions_worklist"))
     st.caption(tr("submissions_worklist_help"))
     owed = progress.worklist(df)
@@ -148,34 +130,37 @@ def _worklist(df: pd.DataFrame, provinces: pd.DataFrame, districts: pd.DataFrame
     ui.downloads(table, f"worklist-{year}", key="subs_worklist")
 
 
-def render() -> None:
-    tr, v, scope = ui.tr, data.version(), data.scope()
+def render(view: View) -> None:
+    tr, v, scope, lang = view.tr, view.v, view.scope, view.lang
     st.title(tr("submissions_title"))
     st.caption(tr("submissions_intro"))
     rounds = data.rounds(v, scope)
     if not scope.signed_in:
         st.info(tr("submissions_public_note"), icon=":material/lock:")
-    if rounds.empty:
-        st.info(tr("no_rounds"))
+    year = filters.round_year(view, "open")
+    if year is None:
         return
-    year = _year(rounds)
     provinces, districts = data.provinces(v), data.districts(v)
     lao_province = None
     if scope.role == "lao":
         own = data.laos(v).set_index("lao_code")
         lao_province = own.at[scope.lao_code, "province_code"] if scope.lao_code in own.index else None
-    province = _province(scope, provinces, lao_province)
-    type_code = ui.query_select("type", [ALL, *TYPE_CODES], tr("lao_type"), default=ALL,
-                                format_func=lambda c: tr("all_types") if c == ALL else type_name(c, ui.lang()))
+    if scope.role == "monitor":
+        province = filters.province(view, [scope.province_code])
+    elif scope.role == "lao":
+        province = filters.province(view, [lao_province])
+    else:
+        province = filters.province(view, list(provinces["province_code"]), allow_all=True)
+    type_code = filters.lao_type(view)
     if scope.role == "monitor":
         st.caption(tr("submissions_scope_monitor", province=provinces.set_index("province_code").at[
-            scope.province_code, f"name_{ui.lang()}"] if scope.province_code in set(provinces["province_code"])
+            scope.province_code, f"name_{lang}"] if scope.province_code in set(provinces["province_code"])
             else scope.province_code))
     elif scope.role == "lao":
         st.caption(tr("submissions_scope_lao"))
 
     rnd = rounds.set_index("year").loc[year]
-    head, left = _window_text(rnd, year, date.today())
+    head, left = _window_text(view, rnd, year, date.today())
     st.markdown(f"**{head}**" + (f"  \n{left}" if left else ""))
 
     df = data.submissions(v, scope, year, None if province == ALL else province)
@@ -185,9 +170,9 @@ def render() -> None:
         st.info(tr("submissions_none_in_scope"))
         return
     df = df.assign(status=progress.classify(df, rnd["window_close"]))
-    _metrics(df)
-    _map(df, provinces, districts, year, province)
+    _metrics(view, df)
+    _map(view, df, provinces, districts, year, province)
     if province != ALL:
-        _by_district(df, districts, year)
-    _by_type(df, year)
-    _worklist(df, provinces, districts, year, one_province=province != ALL)
+        _by_district(view, df, districts, year)
+    _by_type(view, df, year)
+    _worklist(view, df, provinces, districts, year, one_province=province != ALL)

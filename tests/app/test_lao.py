@@ -106,7 +106,7 @@ def band(pop) -> str:
 
 def test_scorecard_figures_match_an_independent_computation(subject, con):
     code = subject["code"]
-    at = open_page("lao", lao=code, year=YEAR)
+    at = open_page("lao", lao=code, year=YEAR, tab="table")       # tabs are lazy: the URL opens this one
     assert not at.exception
     assert at.title[0].value == display_name(subject["name_th"], subject["type"])
 
@@ -202,7 +202,7 @@ def test_needed_amount_is_in_the_indicators_unit(subject, con):
 
 def test_trend_and_changes_since_last_round(subject, con):
     code = subject["code"]
-    at = open_page("lao", lao=code, year=YEAR)
+    at = open_page("lao", lao=code, year=YEAR, tab="trend")
     before = sql(con, "SELECT indicator_code, outcome FROM result WHERE lao_code = ? AND year = ?", code, YEAR - 1)
     now = sql(con, "SELECT indicator_code, outcome FROM result WHERE lao_code = ? AND year = ?", code, YEAR)
     both = before.merge(now, on="indicator_code", suffixes=("_b", "_n"))
@@ -220,7 +220,7 @@ def test_trend_and_changes_since_last_round(subject, con):
 
 
 def test_english_scorecard(subject):
-    at = open_page("lao", lao=subject["code"], year=YEAR, lang="en")
+    at = open_page("lao", lao=subject["code"], year=YEAR, lang="en", tab="table")
     assert not at.exception
     assert at.title[0].value == display_name(subject["name_th"], subject["type"], "en", subject["name_en"])
     official = pd.concat(tables_with(at, m("col_frame", "en")), ignore_index=True)
@@ -232,9 +232,9 @@ def test_english_scorecard(subject):
 def test_an_unpublished_round_gives_the_public_a_message_not_data(subject):
     at = open_page("lao", lao=subject["code"], year=2569)
     assert not at.exception
-    assert m("lao_unpublished").format(year="พ.ศ. 2569") in [w.value for w in at.warning]
+    assert m("round_not_public").format(year="พ.ศ. 2569") in [w.value for w in at.warning]
     assert not at.metric and not at.table and not at.get("plotly_chart")
-    at.button(key="lao_go_published").click().run()
+    at.button(key="round_go_published").click().run()
     assert at.query_params["year"] == str(YEAR) and at.metric
 
 

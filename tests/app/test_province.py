@@ -283,7 +283,8 @@ def test_every_view_is_in_the_url_and_bad_values_fall_back():
     at = ok(open_page("province", province="99", year=1900, type="x", view="nope", compare="abc", sort="zz"))
     assert at.selectbox(key="qp_province").value == "30" and at.selectbox(key="qp_type").value == "all"
     params = {k: at.query_params.get(k) for k in ("province", "year", "type", "sort", "lang", "view")}
-    assert params == {"province": "30", "year": "2568", "type": "all", "sort": "pass_rate", "lang": "th", "view": None}
+    # page-local choices (sort, view) stay out of the URL while they are the default
+    assert params == {"province": "30", "year": "2568", "type": "all", "sort": None, "lang": "th", "view": None}
     full = dict(province="20", year="2567", type="sao", lang="en", view="matrix", domain="2", msort="code")
     again = ok(open_page("province", **full))
     assert {k: again.query_params[k] for k in full} == full

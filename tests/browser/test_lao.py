@@ -84,5 +84,5 @@ def test_search_then_open_and_phone_layout(page, goto, app_url, wait_for_app, co
 
 def test_unpublished_round_is_a_message_for_the_public(page, goto, app_url, wait_for_app, subject):
     goto(page, app_url, f"/lao?lao={subject['code']}&year=2569")
-    expect(page.get_by_text(m("lao_unpublished").format(year="พ.ศ. 2569"))).to_be_visible()
+    expect(page.get_by_text(m("round_not_public").format(year="พ.ศ. 2569"))).to_be_visible()
     expect(page.get_by_role("button", name=m("lao_download_pdf"))).to_have_count(0)
