@@ -9,6 +9,7 @@ from dashboard.context import View
 from dashboard.i18n import LANGS
 from pages import admin, indicators, lao, methodology, overview, province, submissions
 from scoring.errors import ValidationError
+from store.access import PUBLIC
 from store.db import fault_kind, has_schema, sqlite_file
 
 PAGES = (  # url path (contract), title key, render function; the first is the default
@@ -70,39 +71,71 @@ def forward_to_overview() -> None:
     st.switch_page(nav.page("overview"), query_params=st.query_params.to_dict())
 
 
+def open_year(v: int) -> int | None:
+    """The round now collecting (its existence and window are public; its data is not)."""
+    states = data.lao_round_states(v)
+    years = states.loc[states["state"] == "open", "year"]
+    return int(years.max()) if len(years) else None
+
+
+def must_change(view: View) -> None:
+    """After a reset or with a one-time password, the user chooses a password before anything else."""
+    st.title(view.tr("auth_must_change_title"))
+    st.info(view.tr("auth_must_change"), icon=":material/key:")
+    if auth.change_password_form(view.tr, view.lang, "main"):
+        st.rerun()
+
+
 def main() -> None:
     st.set_page_config(page_title=ui.tr("app_short"), layout="wide")
     lang = ui.lang()
-    scope = auth.sync()            # who is signed in decides what the data layer returns
-    # The admin page is left out of the menu for everyone but administrators; its render() and the
-    # store functions it calls refuse non-administrators too, so a typed-in /admin gets nothing.
-    # No page icons: Streamlit turns them into favicons fetched from the internet.
+    v = ready_version()            # sessions live in the database, so it answers before anyone signs in
+    scope = PUBLIC
+    if v is not None:
+        try:
+            scope = auth.sync()    # who is signed in decides what the data layer returns
+        except Exception as exc:  # noqa: BLE001 - faults become messages; anything else is raised again
+            if not show_fault(exc):
+                raise
+            v = None
+    # Pages for a role are left out of the menu for everyone else (admin: administrators; entry: LAO staff
+    # and administrators); their render() and the store functions they call refuse others too, so a
+    # typed-in URL gets a message and no data. No page icons: Streamlit turns them into favicons fetched
+    # from the internet.
     run_view: dict[str, View] = {}     # the context of this run, built once the database answers
+    shown = {"admin": scope.can_administer, "entry": scope.role in ("lao", "admin")}
     pages = [st.Page(_with_view(fn, run_view), title=ui.tr(key), url_path=path,
-                     visibility="visible" if path != "admin" or scope.can_administer else "hidden")
+                     visibility="visible" if shown.get(path, True) else "hidden")
              for path, key, fn in PAGES]
     nav.register({path: p for (path, *_), p in zip(PAGES, pages)})
-    # Streamlit serves the default page only at "/", so /overview would not open; a hidden entry page
+    # Streamlit serves the default page only at "/", so /overview would not open; a hidden home page
     # at "/" forwards to /overview with the query parameters instead.
-    entry = st.Page(forward_to_overview, title=ui.tr("nav_overview"), url_path="home", default=True,
-                    visibility="hidden")
-    page = st.navigation([entry, *pages])
+    home = st.Page(forward_to_overview, title=ui.tr("nav_overview"), url_path="home", default=True,
+                   visibility="hidden")
+    page = st.navigation([home, *pages])
     st.session_state["qp_lang"] = lang
     st.sidebar.segmented_control(ui.tr("language"), LANGS, key="qp_lang", required=True,
                                  format_func={"th": "ไทย", "en": "English"}.get,
                                  on_change=lambda: ui.remember("lang", st.session_state["qp_lang"]))
     ui.remember("lang", lang)
-    auth.sidebar(ui.tr)
-    v = ready_version()
     if v is not None:
         try:
-            run_view["view"] = View(lang=lang, scope=scope, v=v)
-            ui.synthetic_banner(run_view["view"])
-            page.run()
+            auth.sidebar(ui.tr, open_year(v), lang)
+            view = run_view["view"] = View(lang=lang, scope=scope, v=v)
+            if scope.signed_in and auth.must_change_password():
+                must_change(view)
+            else:
+                ui.synthetic_banner(view)
+                page.run()
         except Exception as exc:  # noqa: BLE001 - faults become messages; anything else is raised again
             if not show_fault(exc):
                 raise
     st.sidebar.caption(ui.tr("attribution"))
 
 
-main()
+if __name__ == "__main__":          # a page run: Streamlit executes this file as __main__
+    main()
+else:                               # `streamlit run` imports it to find the server and its HTTP routes
+    from dashboard.auth_routes import ROUTES
+
+    app = st.App(__file__, routes=ROUTES)

@@ -2,15 +2,18 @@
 
 This module is the only place that sets ``st.session_state["scope"]`` (read by ``data.scope()``).
 
-Two ways to sign in, chosen by the secrets (see ``.streamlit/secrets.toml.example``):
+Where accounts come from, in this order (README "Sign-in and who sees what"):
 
-* OpenID Connect through Streamlit's ``st.login`` when an ``[auth]`` section is configured. The identity
-  provider says who someone is; ``[oidc_users."e-mail"]`` says what role they have. A signed-in person
-  who is not listed there stays a member of the public.
-* Otherwise local accounts, ``[accounts.<username>]`` with an argon2id ``password_hash``, read from
-  the secrets or from the TOML file named by ``LAO_ACCOUNTS_FILE`` (tests, small deployments).
-  Passwords are never stored or logged in clear; after ``MAX_FAILURES`` wrong passwords a user name is
-  locked for ``LOCK_SECONDS`` (in this server process).
+1. OpenID Connect through ``st.login`` when the secrets have an ``[auth]`` section: the identity provider
+   says who someone is; ``[oidc_users."e-mail"]`` gives a role, only for a verified e-mail address from the
+   configured issuer, matched exactly. Staff may use it; the local sign-in form stays available beside it.
+2. Database accounts (``python -m dashboard users ...`` and the admin page): every LAO's account.
+3. The accounts file (``[accounts.<name>]`` in the secrets, or the TOML file named by LAO_ACCOUNTS_FILE),
+   for names that have no database account: a database account of the same name always wins.
+
+A local sign-in becomes a session kept in the database (store.sessions) and an HTTP-only cookie set by
+the handoff route (dashboard/auth_routes.py), so it survives a reload, a pasted link, a new tab and a
+restart. Failed attempts are limited in the database (store.signin). Passwords are never stored or logged.
 
 Hash a password for the accounts file::
 
@@ -19,42 +22,25 @@ Hash a password for the accounts file::
 from __future__ import annotations
 
 import getpass
+import ipaddress
 import logging
-import re
 import sys
-import threading
-import time
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
-
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from urllib.parse import urlencode, urlsplit
 
 from store import settings
 from store.access import PUBLIC, SIGNED_IN_ROLES, Scope
+from store.accounts import MIN_PASSWORD, hash_password, name_key, verify_password
 
-MAX_FAILURES = 5
-LOCK_SECONDS = 15 * 60
 ACCOUNTS_ENV = "LAO_ACCOUNTS_FILE"
+TOKEN = "auth_token"                 # session_state: this browser tab's session token
 LOG = logging.getLogger("dashboard.auth")      # user names and outcomes only, never a password
 
-_hasher = PasswordHasher()          # argon2id, the library's current recommended parameters
-# Verified when the user name is unknown, so a wrong name costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("not a password of anyone")
+__all__ = ["hash_password", "load_accounts", "scope_for", "sync", "sidebar", "main"]
 
 
-def hash_password(password: str) -> str:
-    if not password:
-        raise ValueError("empty password")
-    return _hasher.hash(password)
-
-
-# --- accounts --------------------------------------------------------------------------------------
-
-def norm_user(name: str) -> str:
-    return (name or "").strip().casefold()
-
+# --- accounts-file and OIDC entries -------------------------------------------------------------------
 
 def scope_for(user: str, entry: Mapping) -> Scope | None:
     """The scope an account entry grants, or None when the entry is unusable (unknown role, a monitor
@@ -62,8 +48,7 @@ def scope_for(user: str, entry: Mapping) -> Scope | None:
     role = str(entry.get("role", "")).strip()
     if role not in SIGNED_IN_ROLES:
         return None
-    province = entry.get("province")
-    lao = entry.get("lao")
+    province, lao = entry.get("province"), entry.get("lao")
     try:
         return Scope(role=role, user=user,
                      province_code=str(province).zfill(2) if role == "monitor" and province is not None else None,
@@ -72,87 +57,69 @@ def scope_for(user: str, entry: Mapping) -> Scope | None:
         return None
 
 
-def load_accounts(secrets: Mapping | None = None) -> dict[str, dict]:
-    """Local accounts by normalised user name: from LAO_ACCOUNTS_FILE when set, else the secrets."""
+def load_accounts(secrets: Mapping | None = None) -> tuple[dict[str, dict], str | None]:
+    """Accounts-file entries by case-folded user name (LAO_ACCOUNTS_FILE when set, else the secrets), and a
+    problem to tell administrators when the file is missing or malformed (then no file account works).
+    Two entries whose names differ only in case are both refused, never merged."""
     path = settings.raw(ACCOUNTS_ENV)
+    problem = None
+    raw: Mapping = {}
     if path:
-        with open(path, "rb") as fh:
-            raw = tomllib.load(fh).get("accounts", {})
+        try:
+            with open(path, "rb") as fh:
+                raw = tomllib.load(fh).get("accounts", {})
+        except (OSError, tomllib.TOMLDecodeError, AttributeError) as exc:
+            problem = f"{ACCOUNTS_ENV}: {type(exc).__name__}"
+            LOG.error("accounts file %s unreadable: %s", path, exc)
+            raw = {}
     else:
         raw = (secrets or {}).get("accounts", {}) or {}
-    return {norm_user(k): dict(v) for k, v in raw.items() if isinstance(v, Mapping)}
+    if not isinstance(raw, Mapping):
+        return {}, f"{ACCOUNTS_ENV}: [accounts] is not a table"
+    seen: dict[str, list] = {}
+    for name, entry in raw.items():
+        if isinstance(entry, Mapping):
+            seen.setdefault(name_key(name), []).append(dict(entry))
+    clashes = [k for k, v in seen.items() if len(v) > 1]
+    if clashes:
+        LOG.error("accounts file: names differing only in case refused: %s", clashes)
+    return {k: v[0] for k, v in seen.items() if len(v) == 1}, problem
 
 
-# --- failed attempts -------------------------------------------------------------------------------
-
-class Limiter:
-    """Failed sign-ins per user name, kept in this process: MAX_FAILURES within the lock period locks
-    the name for LOCK_SECONDS. Unknown names count too, so the lock reveals nothing about who exists."""
-
-    def __init__(self, max_failures: int = MAX_FAILURES, lock_seconds: float = LOCK_SECONDS, clock=time.monotonic):
-        self.max_failures, self.lock_seconds, self.clock = max_failures, lock_seconds, clock
-        self._failures: dict[str, list[float]] = {}
-        self._locked_until: dict[str, float] = {}
-        self._lock = threading.Lock()
-
-    def locked_for(self, user: str) -> float:
-        """Seconds the user name stays locked (0 when it is not)."""
-        with self._lock:
-            left = self._locked_until.get(user, 0.0) - self.clock()
-            if left <= 0:
-                self._locked_until.pop(user, None)
-                return 0.0
-            return left
-
-    def failed(self, user: str) -> None:
-        with self._lock:
-            now = self.clock()
-            recent = [t for t in self._failures.get(user, []) if now - t < self.lock_seconds] + [now]
-            if len(recent) >= self.max_failures:
-                self._locked_until[user] = now + self.lock_seconds
-                recent = []
-            self._failures[user] = recent
-
-    def succeeded(self, user: str) -> None:
-        with self._lock:
-            self._failures.pop(user, None)
+def file_password_ok(accounts: Mapping[str, Mapping]):
+    """A check of an accounts-file name and password, for store.signin.sign_in(other=...)."""
+    def check(username: str, password: str) -> bool:
+        entry = accounts.get(name_key(username))
+        stored = str(entry.get("password_hash", "")) if entry else ""
+        return verify_password(stored or None, password) and entry is not None \
+            and scope_for(name_key(username), entry) is not None
+    return check
 
 
-LIMITER = Limiter()
+def oidc_providers(secrets: Mapping) -> list[str | None] | None:
+    """None when OIDC is not configured; else the provider names to offer (None = the default one)."""
+    auth = secrets.get("auth")
+    if not isinstance(auth, Mapping) or not auth:
+        return None
+    named = [k for k, v in auth.items() if isinstance(v, Mapping)]
+    return ([None] if "client_id" in auth else []) + named
 
 
-@dataclass(frozen=True)
-class Attempt:
-    scope: Scope | None          # set when the sign-in succeeded
-    locked_seconds: float = 0.0  # > 0 when the user name is locked
+def oidc_scope(user: Mapping, secrets: Mapping) -> Scope | None:
+    """The role of an OIDC user: only for `email_verified` true, an issuer equal to one configured
+    (`issuer` in [auth] or a provider's table), and an address listed in [oidc_users] exactly as written."""
+    auth = secrets.get("auth") or {}
+    issuers = {str(auth.get("issuer", "")).strip()} | {
+        str(v.get("issuer", "")).strip() for v in auth.values() if isinstance(v, Mapping)}
+    issuers.discard("")
+    email = str(user.get("email") or "").strip()
+    if user.get("email_verified") is not True or str(user.get("iss") or "") not in issuers or not email:
+        return None
+    entry = (secrets.get("oidc_users") or {}).get(email)
+    return scope_for(email, entry) if isinstance(entry, Mapping) else None
 
 
-def authenticate(username: str, password: str, accounts: Mapping[str, Mapping],
-                 limiter: Limiter = LIMITER) -> Attempt:
-    """Check a user name and password against the accounts. Never says which of the two was wrong."""
-    user = norm_user(username)
-    left = limiter.locked_for(user)
-    if left > 0:
-        LOG.warning("sign-in refused: %r is locked for %.0f s", user, left)
-        return Attempt(None, left)
-    entry = accounts.get(user)
-    stored = str(entry.get("password_hash", "")) if entry else ""
-    try:
-        ok = _hasher.verify(stored or _DUMMY_HASH, password or "") and bool(stored)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        ok = False
-    scope = scope_for(user, entry) if ok else None
-    if scope is None:
-        limiter.failed(user)
-        locked = limiter.locked_for(user)
-        LOG.warning("sign-in failed for %r%s", user, " (now locked)" if locked else "")
-        return Attempt(None, locked)
-    limiter.succeeded(user)
-    LOG.info("signed in: %r as %s", user, scope.role)
-    return Attempt(scope)
-
-
-# --- Streamlit side --------------------------------------------------------------------------------
+# --- Streamlit side -----------------------------------------------------------------------------------
 
 def _st():
     import streamlit as st   # imported lazily: `python -m dashboard.auth hash` needs no Streamlit
@@ -168,65 +135,118 @@ def _secrets() -> Mapping:
         return {}
 
 
-def oidc_providers(secrets: Mapping) -> list[str | None] | None:
-    """None when OIDC is not configured; else the provider names to offer (None = the default one)."""
-    auth = secrets.get("auth")
-    if not isinstance(auth, Mapping) or not auth:
-        return None
-    named = [k for k, v in auth.items() if isinstance(v, Mapping)]
-    return ([None] if "client_id" in auth else []) + named
-
-
-def _oidc_scope(secrets: Mapping) -> Scope:
+def client_address() -> str:
+    """The visitor's address: the proxy's X-Real-IP when the connection comes from this machine (our
+    nginx sets it), else the connection's own address. Anything that is not an IP address counts as
+    'unknown' (one shared bucket for the sign-in limits), never as text to trust."""
     st = _st()
-    if not getattr(st.user, "is_logged_in", False):
-        return PUBLIC
-    email = norm_user(str(st.user.get("email") or ""))
-    users = {norm_user(k): v for k, v in (secrets.get("oidc_users") or {}).items() if isinstance(v, Mapping)}
-    return (scope_for(email, users[email]) if email in users else None) or PUBLIC
+    direct = _ip(getattr(st.context, "ip_address", None))
+    if direct in (None, "127.0.0.1", "::1"):
+        headers = st.context.headers
+        forwarded = _ip(headers.get("X-Real-Ip")) if hasattr(headers, "get") else None
+        return forwarded or direct or "unknown"
+    return direct
+
+
+def _ip(value) -> str | None:
+    try:
+        return str(ipaddress.ip_address(str(value).strip())) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def sync() -> Scope:
-    """Work out the visitor's scope for this run and store it where data.scope() reads it.
+    """Work out the visitor's scope for this run and store it where data.scope() reads it. Called once per
+    run by the app shell, before any page."""
+    from dashboard import data        # data imports nothing from here; kept local to keep imports one-way
 
-    Called once per run by the app shell, before any page. A local account is looked up again on
-    every run, so an account removed from the secrets loses its access at the next click.
-    """
     st = _st()
     secrets = _secrets()
-    if oidc_providers(secrets) is not None:
-        scope = _oidc_scope(secrets)
-    else:
-        user = st.session_state.get("auth_user")
-        scope = PUBLIC
-        if user:
-            entry = load_accounts(secrets).get(user)
-            scope = (scope_for(user, entry) if entry else None) or PUBLIC
+    scope, account = PUBLIC, None
+    if oidc_providers(secrets) is not None and getattr(st.user, "is_logged_in", False):
+        scope = oidc_scope(st.user.to_dict() if hasattr(st.user, "to_dict") else dict(st.user), secrets) or PUBLIC
+    if scope is PUBLIC:
+        token = st.session_state.get(TOKEN) or data.cookie_token(st.context.cookies.get(data.SESSION_COOKIE))
+        principal = data.resolve_session(token) if token else None
+        if principal is None:
+            st.session_state.pop(TOKEN, None)
+        elif principal.user_id is not None:
+            account = data.account(principal.user_id)
+            scope = account.scope if account is not None else PUBLIC
+        else:
+            entry = load_accounts(secrets)[0].get(principal.file_user)
+            scope = (scope_for(principal.file_user, entry) if entry else None) or PUBLIC
             if scope is PUBLIC:
-                st.session_state.pop("auth_user", None)
+                data.end_file_sessions(principal.file_user)     # the file no longer grants it: sign out
+        if principal is not None and scope.signed_in:
+            st.session_state[TOKEN] = token
+        st.session_state["auth_principal"] = principal
+    st.session_state["auth_account"] = account
     st.session_state["scope"] = scope
     return scope
 
 
-def _sign_in(username: str, password: str) -> None:
+def must_change_password() -> bool:
+    account = _st().session_state.get("auth_account")
+    return account is not None and account.must_change
+
+
+def _redirect(url: str) -> None:
+    """Send the browser to a URL of this server (the handoff route), as st.login does."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is not None:
+        msg = ForwardMsg()
+        msg.auth_redirect.url = url
+        ctx.enqueue(msg)
+
+
+def landing(scope: Scope, open_year: int | None, lang: str) -> str:
+    """Where a sign-in lands: LAO staff on their own form (open round) or scorecard, monitors on the open
+    round's worklist, everyone else back where they were."""
+    keep = {"lang": lang} if lang != "th" else {}
+    if scope.role == "lao":
+        page = "entry" if open_year else "lao"
+        return f"/{page}?" + urlencode({"lao": scope.lao_code, **({"year": open_year} if open_year else {}), **keep})
+    if scope.role == "monitor" and open_year:
+        return "/submissions?" + urlencode({"year": open_year, "province": scope.province_code, **keep})
+    url = urlsplit(_st().context.url or "/")
+    return (url.path or "/") + (f"?{url.query}" if url.query else "")
+
+
+def _sign_in(username: str, password: str, open_year: int | None, lang: str) -> None:
+    from dashboard import data
+
     st = _st()
-    attempt = authenticate(username, password, load_accounts(_secrets()))
-    if attempt.scope is not None:
-        st.session_state["auth_user"] = attempt.scope.user
-        st.session_state["scope"] = attempt.scope
-        st.session_state.pop("auth_error", None)
-        _fresh_round()
-    elif attempt.locked_seconds > 0:
-        st.session_state["auth_error"] = ("auth_locked", max(1, round(attempt.locked_seconds / 60)))
-    else:
-        st.session_state["auth_error"] = ("auth_failed", 0)
+    accounts, _ = load_accounts(_secrets())
+    outcome = data.sign_in(username, password, client_address(), file_password_ok(accounts))
+    if not outcome.ok:
+        st.session_state["auth_error"] = ("auth_locked", max(1, round(outcome.locked_seconds / 60))) \
+            if outcome.locked_seconds > 0 else ("auth_failed", 0)
+        LOG.warning("sign-in refused for %r", name_key(username))
+        return
+    who = dict(user_id=outcome.user.id) if outcome.user else dict(file_user=name_key(username))
+    st.session_state[TOKEN] = data.start_session(**who)
+    st.session_state.pop("auth_error", None)
+    scope = outcome.user.scope if outcome.user else scope_for(name_key(username), accounts[name_key(username)])
+    LOG.info("signed in: %r as %s", scope.user, scope.role)
+    _fresh_round()
+    handoff = data.start_session(kind="handoff", **who)
+    _redirect("/auth/session?" + urlencode({"h": handoff, "next": landing(scope, open_year, lang)}))
 
 
 def _sign_out() -> None:
+    from dashboard import data
+
     st = _st()
-    st.session_state.pop("auth_user", None)
+    data.end_session(st.session_state.pop(TOKEN, None))
+    for key in ("auth_principal", "auth_account"):
+        st.session_state.pop(key, None)
     st.session_state["scope"] = PUBLIC
     _fresh_round()
+    _redirect("/auth/signout")
 
 
 def _fresh_round() -> None:
@@ -238,7 +258,7 @@ def _fresh_round() -> None:
     st.session_state.get("_sticky", {}).pop("year", None)
 
 
-def sidebar(tr) -> None:
+def sidebar(tr, open_year: int | None, lang: str) -> None:
     """The sign-in / sign-out box in the sidebar. `tr` is ui.tr (passed in to keep imports one-way)."""
     st = _st()
     scope = st.session_state.get("scope", PUBLIC)
@@ -246,39 +266,69 @@ def sidebar(tr) -> None:
     providers = oidc_providers(secrets)
     box = st.sidebar.container(border=True)
     if scope.signed_in:
-        box.markdown(f"**{tr('auth_signed_in_as')}** {_plain(scope.user)}")
+        box.caption(tr("auth_signed_in_as"))
+        box.text(scope.user)                                    # a name is data: shown as text, never markup
         box.caption(role_text(scope, tr))
-        if providers is not None:
-            box.button(tr("auth_sign_out"), on_click=st.logout, key="auth_sign_out", icon=":material/logout:")
-        else:
-            box.button(tr("auth_sign_out"), on_click=_sign_out, key="auth_sign_out", icon=":material/logout:")
+        oidc = providers is not None and getattr(st.user, "is_logged_in", False) and not st.session_state.get(TOKEN)
+        box.button(tr("auth_sign_out"), on_click=st.logout if oidc else _sign_out, key="auth_sign_out",
+                   icon=":material/logout:")
+        if st.session_state.get("auth_account") is not None:
+            with box.expander(tr("auth_change_password"), icon=":material/key:"):
+                change_password_form(tr, lang, "sidebar")
         return
     if providers is not None:
         if getattr(st.user, "is_logged_in", False):
             box.caption(tr("auth_no_role"))
-            box.button(tr("auth_sign_out"), on_click=st.logout, key="auth_sign_out", icon=":material/logout:")
-            return
-        for p in providers:
-            label = tr("auth_sign_in") if p is None else f"{tr('auth_sign_in')} ({p})"
-            box.button(label, key=f"auth_oidc_{p}", icon=":material/login:",
-                       on_click=(st.login if p is None else (lambda p=p: st.login(p))))
-        return
+            box.button(tr("auth_sign_out"), on_click=st.logout, key="auth_sign_out_oidc", icon=":material/logout:")
+        else:
+            for p in providers:
+                label = tr("auth_sign_in") if p is None else f"{tr('auth_sign_in')} ({p})"
+                box.button(label, key=f"auth_oidc_{p}", icon=":material/login:",
+                           on_click=(st.login if p is None else (lambda p=p: st.login(p))))
     with box.expander(tr("auth_sign_in_staff"), icon=":material/login:"):
         with st.form("auth_form", clear_on_submit=True, border=False):
-            username = st.text_input(tr("auth_username"), autocomplete="username")
-            password = st.text_input(tr("auth_password"), type="password", autocomplete="current-password")
+            username = st.text_input(tr("auth_username"), autocomplete="username", max_chars=100)
+            password = st.text_input(tr("auth_password"), type="password", autocomplete="current-password",
+                                     max_chars=200)
             if st.form_submit_button(tr("auth_sign_in"), icon=":material/login:"):
-                _sign_in(username, password)
-                st.rerun()
+                _sign_in(username, password, open_year, lang)
+                if TOKEN in st.session_state:
+                    st.rerun()
         error = st.session_state.get("auth_error")
         if error:
             key, minutes = error
             st.error(tr(key, minutes=minutes), icon=":material/lock:")
+        problem = load_accounts(secrets)[1]
+        if problem:
+            st.caption(tr("auth_accounts_file_problem", problem=problem))
 
 
-def _plain(value: str) -> str:
-    """A name shown inside markdown, with every markdown character escaped (never markup or HTML)."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$&])", r"\\\1", str(value))
+def change_password_form(tr, lang: str, where: str) -> bool:
+    """The signed-in user's own password change. True once changed."""
+    from dashboard import data
+
+    st = _st()
+    account = st.session_state.get("auth_account")
+    principal = st.session_state.get("auth_principal")
+    with st.form(f"auth_change_{where}", clear_on_submit=True, border=False):
+        old = st.text_input(tr("auth_password_current"), type="password", autocomplete="current-password",
+                            max_chars=200, key=f"auth_old_{where}")
+        new = st.text_input(tr("auth_password_new", n=MIN_PASSWORD), type="password", autocomplete="new-password",
+                            max_chars=200, key=f"auth_new_{where}")
+        again = st.text_input(tr("auth_password_again"), type="password", autocomplete="new-password", max_chars=200,
+                              key=f"auth_again_{where}")
+        if not st.form_submit_button(tr("auth_change_password"), icon=":material/key:"):
+            return False
+    if new != again:
+        st.error(tr("auth_passwords_differ"))
+        return False
+    try:
+        data.change_password(account.id, old, new, keep_session=principal.session_id if principal else None)
+    except ValueError as exc:                      # store.accounts.AccountError: Thai and English
+        st.error(exc.text(lang) if hasattr(exc, "text") else str(exc))
+        return False
+    st.session_state["auth_password_changed"] = True
+    return True
 
 
 def role_text(scope: Scope, tr) -> str:
@@ -290,7 +340,7 @@ def role_text(scope: Scope, tr) -> str:
     return text
 
 
-# --- python -m dashboard.auth hash -----------------------------------------------------------------
+# --- python -m dashboard.auth hash ----------------------------------------------------------------------
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv

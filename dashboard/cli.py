@@ -10,9 +10,117 @@ from pathlib import Path
 from scoring.errors import ValidationError
 
 
-def _engine(args):
-    from store.db import make_engine
-    return make_engine(args.db)
+CLI = None      # the operator at the server's command line acts as an administrator (see _operator)
+
+
+def _engine(args, write: bool = True):
+    """The database; a command that writes first brings the schema up to date (an empty database gets
+    it whole), one that only reads refuses a database without one with a readable message."""
+    from store.db import has_schema, make_engine, upgrade
+    engine = make_engine(args.db)
+    if write:
+        upgrade(engine)
+    elif not has_schema(engine):
+        raise LookupError("the database is empty: run `python -m dashboard init` (or `seed` for the sample)")
+    return engine
+
+
+def _operator(args):
+    from store.access import Scope
+    return Scope(role="admin", user=getattr(args, "who", None) or "command line")
+
+
+def _date(text: str):
+    from datetime import date
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-06-01") from None
+
+
+def _read_password() -> str:
+    """One line on stdin (or typed twice at a terminal); never echoed, never logged."""
+    import getpass
+    if sys.stdin.isatty():
+        first = getpass.getpass("Password: ")
+        if getpass.getpass("Again: ") != first:
+            raise ValueError("the two passwords differ")
+        return first
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def cmd_init(args) -> int:
+    from store.dataset import init_database
+    added = init_database(_engine(args), who=args.who)
+    print("database ready: " + ", ".join(f"{v:,} {k}" for k, v in added.items()) + " added")
+    return 0
+
+
+def cmd_users(args) -> int:
+    from store import accounts, signin
+    engine, actor = _engine(args), _operator(args)
+    if args.action == "add":
+        user = accounts.add(engine, actor, args.name, args.role, _read_password(), lao=args.lao,
+                            province=args.province, email=args.email)
+        print(f"added {user.username} ({user.role})")
+    elif args.action == "list":
+        df = accounts.users(engine)
+        print(df.to_string(index=False) if len(df) else "no accounts")
+    elif args.action in ("disable", "enable"):
+        accounts.set_active(engine, actor, args.name, args.action == "enable")
+        print(f"{args.name}: {args.action}d; its sessions have ended" if args.action == "disable"
+              else f"{args.name}: enabled")
+    elif args.action == "reset":
+        print(accounts.reset(engine, actor, args.name))     # the one-time password, printed once
+    elif args.action == "unlock":
+        print(f"{args.name}: {signin.unlock(engine, args.name)} lock(s) lifted")
+    elif args.action == "provision-laos":
+        return _provision(engine, actor, Path(args.out))
+    return 0
+
+
+def _provision(engine, actor, out: Path) -> int:
+    from store import accounts
+    from store.spreadsheet import to_csv_bytes
+    if out.exists():
+        raise FileExistsError(f"{out} exists: choose another file (it may hold passwords not yet handed out)")
+    if out.suffix.lower() != ".csv":
+        raise ValueError("--out must name a .csv file")
+    new = accounts.provision_laos(engine, actor)
+    out.touch(mode=0o600)                       # one-time passwords: readable by the operator only
+    out.write_bytes(to_csv_bytes(new))
+    print(f"wrote {len(new):,} new LAO accounts with one-time passwords to {out}" if len(new)
+          else f"every LAO has an account already; {out} lists none")
+    return 0
+
+
+def cmd_round(args) -> int:
+    from store import manage
+    engine, actor = _engine(args), _operator(args)
+    if args.action == "open":
+        if args.window_open is None or args.window_close is None:
+            raise ValueError("round open needs --window-open and --window-close")
+        done = manage.open_round(engine, actor, args.year, args.window_open, args.window_close)
+        print(f"round {args.year}: " + {"new": "opened", "reopened": "reopened", "window": "window moved"}[done]
+              + f" ({args.window_open} to {args.window_close})")
+    else:
+        state = {"close": "closed", "publish": "published"}[args.action]
+        old = manage.set_round_state(engine, actor, args.year, state)
+        print(f"round {args.year}: {old} -> {state}")
+    return 0
+
+
+def cmd_import_catalogue(args) -> int:
+    from store import manage
+    engine, actor = _engine(args), _operator(args)
+    data = Path(args.file).read_bytes()
+    op = manage.check_catalogue if args.dry_run else manage.commit_catalogue
+    check = op(engine, actor, args.year, data, Path(args.file).name)
+    if not check.ok:
+        from scoring.errors import ValidationError
+        raise ValidationError(check.problems, "catalogue")
+    print(check.summary_en)
+    return 0
 
 
 def cmd_seed(args) -> int:
@@ -29,8 +137,11 @@ def cmd_seed(args) -> int:
 
 
 def cmd_import_laos(args) -> int:
+    from store.dataset import ensure_reference
     from store.registry import import_registry
-    report = import_registry(_engine(args), Path(args.file), who=args.who)
+    engine = _engine(args)
+    ensure_reference(engine)                # the registry names provinces and districts: they must be there
+    report = import_registry(engine, Path(args.file), who=args.who)
     print(report.summary())
     return 0
 
@@ -51,14 +162,14 @@ def cmd_score(args) -> int:
 
 def cmd_export(args) -> int:
     from store.exports import export
-    n = export(_engine(args), args.what, Path(args.out), year=args.year)
+    n = export(_engine(args, write=False), args.what, Path(args.out), year=args.year)
     print(f"wrote {n:,} rows to {args.out}")
     return 0
 
 
 def cmd_report(args) -> int:
     from dashboard.report import write_report
-    write_report(_engine(args), args.lao, args.year, Path(args.out), lang=args.lang)
+    write_report(_engine(args, write=False), args.lao, args.year, Path(args.out), lang=args.lang)
     print(f"wrote {args.out}")
     return 0
 
@@ -101,6 +212,46 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--out", required=True)
     s.add_argument("--lang", choices=["th", "en"], default="th")
     s.set_defaults(func=cmd_report)
+    s = sub.add_parser("init", help="make an empty production database: schema, provinces and districts, the "
+                                    "shipped catalogues; no synthetic data (safe to run again)")
+    s.add_argument("--who", default="command line")
+    s.set_defaults(func=cmd_init)
+    s = sub.add_parser("import-catalogue", help="load an official indicator catalogue (CSV/XLSX) for one year")
+    s.add_argument("year", type=int)
+    s.add_argument("file")
+    s.add_argument("--dry-run", action="store_true", help="check only, change nothing")
+    s.add_argument("--who", default="command line")
+    s.set_defaults(func=cmd_import_catalogue)
+    s = sub.add_parser("users", help="local accounts: add, list, disable, enable, reset, unlock, provision-laos")
+    users = s.add_subparsers(dest="action", required=True)
+    u = users.add_parser("add", help="add an account (password: one line on stdin)")
+    u.add_argument("name")
+    u.add_argument("--role", required=True, choices=["lao", "monitor", "executive", "admin"])
+    u.add_argument("--lao", help="7-digit LAO code (role lao)")
+    u.add_argument("--province", help="2-digit province code (role monitor)")
+    u.add_argument("--email")
+    users.add_parser("list", help="every account (no passwords)")
+    for action, text in (("disable", "stop an account signing in and end its sessions"),
+                         ("enable", "let a disabled account sign in again"),
+                         ("reset", "print a new one-time password (the user must change it)"),
+                         ("unlock", "lift sign-in locks on a user name")):
+        users.add_parser(action, help=text).add_argument("name")
+    u = users.add_parser("provision-laos", help="one account per LAO that has none; one-time passwords to a CSV")
+    u.add_argument("--out", required=True)
+    for u in users.choices.values():
+        u.add_argument("--who", default="command line")
+    s.set_defaults(func=cmd_users)
+    s = sub.add_parser("round", help="open, close or publish a round")
+    rounds = s.add_subparsers(dest="action", required=True)
+    r = rounds.add_parser("open", help="start (or reopen) a round with its entry window")
+    r.add_argument("year", type=int)
+    r.add_argument("--window-open", type=_date)
+    r.add_argument("--window-close", type=_date)
+    rounds.add_parser("close", help="stop entries").add_argument("year", type=int)
+    rounds.add_parser("publish", help="make a closed round's results public").add_argument("year", type=int)
+    for r in rounds.choices.values():
+        r.add_argument("--who", default="command line")
+    s.set_defaults(func=cmd_round)
     s = sub.add_parser("bench", help="performance figures, one JSON object per line")
     s.add_argument("--only", help="comma-separated: seed, scoring, import, pages, maps, pdf, memory")
     s.set_defaults(func=cmd_bench)
@@ -115,6 +266,16 @@ def main(argv: list[str] | None = None) -> int:
         print(exc.report("en"), file=sys.stderr)
         print(f"rejected: {len(exc.problems)} problem(s); nothing was changed", file=sys.stderr)
         return 2
-    except (OSError, ValueError, LookupError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except BrokenPipeError:                 # `... | head`: the reader has what it wanted
+        return 0
+    except (OSError, ValueError, LookupError, PermissionError) as exc:
+        message = exc.text("en") if hasattr(exc, "text") else str(exc)    # RoundError, AccountError
+        print(f"error: {message}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - a database that does not answer, a broken file: never a traceback
+        from store.db import fault_kind
+        kind = fault_kind(exc)
+        if kind is None:
+            raise
+        print(f"error: the database is {kind.replace('_', ' ')} ({type(exc).__name__})", file=sys.stderr)
         return 1

@@ -10,7 +10,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from geo import diskcache
-from store import queries, settings
+from store import accounts, queries, sessions, settings, signin
 from store.access import PUBLIC, Scope
 from store.db import make_engine
 
@@ -175,6 +175,43 @@ def lao_report_pdf(v: int, scope: Scope, lao: str, year: int, lang: str) -> byte
 def lao_scorecard_xlsx(v: int, scope: Scope, lao: str, year: int, lang: str) -> bytes:
     from dashboard.lao_view import scorecard_xlsx
     return scorecard_xlsx(lao_scorecard(v, scope, lao, year), lang)
+
+
+# --- sign-in (dashboard/auth.py): accounts, limits and sessions live in the database ---------------------
+SESSION_COOKIE = sessions.COOKIE
+
+
+def sign_in(username: str, password: str, client: str, other):
+    return signin.sign_in(engine(), username, password, client, other=other)
+
+
+def start_session(**who) -> str:
+    return sessions.start(engine(), **who)
+
+
+def resolve_session(token: str):
+    return sessions.resolve(engine(), token)
+
+
+def cookie_token(cookie: str | None) -> str | None:
+    return sessions.unsign(engine(), cookie) if cookie else None
+
+
+def end_session(token: str | None) -> None:
+    sessions.end(engine(), token)
+
+
+def end_file_sessions(file_user: str) -> None:
+    sessions.end_file_user(engine(), file_user)
+
+
+def account(user_id: int):
+    with engine().connect() as conn:
+        return accounts.by_id(conn, user_id)
+
+
+def change_password(user_id: int, old: str, new: str, keep_session: str | None = None) -> None:
+    accounts.change_password(engine(), user_id, old, new, keep_session=keep_session)
 
 
 # --- faults (dashboard/app.py): after a database fault, pooled connections may point at a file that was

@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import data, filters, ui
 from dashboard.context import View
-from scoring.catalogue import domains
+from scoring.catalogue import domains, parse_targets
 from scoring.laotypes import type_name
 from scoring.peers import MIN_PEERS, SIZE_LABELS
 from scoring.rules import OUTCOME_LABELS, OUTCOMES, RULES
@@ -20,7 +20,7 @@ def catalogue_table(cat: pd.DataFrame, view: View) -> pd.DataFrame:
         tr("col_indicator"): [ui.indicator_label("", n, p).strip() for n, p in
                               zip(cat[f"name_{lang}"], cat["provenance"])],
         tr("col_measure"): cat["measure"].map(lambda m: tr(f"measure_{m}")),
-        tr("col_target"): cat["target"],
+        tr("col_target"): [target_text(t, ts, lang) for t, ts in zip(cat["target"], cat["targets"])],
         tr("col_applies"): cat["applies_to"].map(
             lambda a: ", ".join(type_name(x, lang, short=True) for x in a.split(";"))),
         tr("col_frame"): cat[f"frame_{lang}"],
@@ -30,15 +30,25 @@ def catalogue_table(cat: pd.DataFrame, view: View) -> pd.DataFrame:
     })
 
 
-def changes(cat: pd.DataFrame, year: int) -> dict[str, list[str]]:
+def target_text(target: float, targets, lang: str) -> str:
+    """'85 (ทต. 75)': the indicator's target and the types with a target of their own."""
+    own = parse_targets(targets)[0]
+    extra = ", ".join(f"{type_name(t, lang, short=True)} {v:g}" for t, v in own.items())
+    return f"{target:g}" + (f" ({extra})" if extra else "")
+
+
+def changes(cat: pd.DataFrame, year: int, lang: str) -> dict[str, list[str]]:
     this, prev = cat[cat["year"] == year].set_index("code"), cat[cat["year"] == year - 1].set_index("code")
     if prev.empty:
         return {}
+
+    def target(frame, code):
+        return target_text(frame.at[code, "target"], frame["targets"].get(code) if "targets" in frame else None, lang)
     both = this.index.intersection(prev.index)
-    moved = [c for c in both if this.at[c, "target"] != prev.at[c, "target"]]
+    moved = [c for c in both if target(this, c) != target(prev, c)]
     return {"meth_added": sorted(set(this.index) - set(prev.index)),
             "meth_retired": sorted(set(prev.index) - set(this.index)),
-            "meth_target_changed": [f"{c}: {prev.at[c, 'target']:g} → {this.at[c, 'target']:g}" for c in moved]}
+            "meth_target_changed": [f"{c}: {target(prev, c)} → {target(this, c)}" for c in moved]}
 
 
 def render(view: View) -> None:
@@ -73,7 +83,7 @@ def render(view: View) -> None:
         st.markdown(f"**{tr('domain')} {d}: {dnames.get(d, '')}** ({len(part)})")
         st.dataframe(part.drop(columns=[tr("col_domain")]), hide_index=True, width="stretch")
     ui.downloads(table, f"catalogue-{year}", key="catalogue")
-    diff = changes(cat, year)
+    diff = changes(cat, year, lang)
     if diff:
         st.markdown(f"**{tr('meth_changes')}**")
         lines = [f"- {tr(k)}: {', '.join(v)}" for k, v in diff.items() if v]

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from scoring import catalogue as catalogue_mod
+from scoring.catalogue import typed_targets
 from store import reference
 
 from .laos import build_laos
@@ -26,8 +27,14 @@ REGION_EFFECT = {"Central": 0.30, "East": 0.20, "North": 0.10, "South": 0.0, "We
                  "Northeast": -0.25}
 TYPE_EFFECT = {"pao": 0.2, "city": 0.5, "town": 0.35, "subdistrict_mun": 0.1, "sao": -0.1, "bma": 0.5,
                "pattaya": 0.4}
-# Window of the open sample round, set around the present so the monitoring view has work to show.
-OPEN_WINDOW = (date(2026, 10, 15), date(2026, 12, 15))
+# The open sample round's window lies around the day the sample is built (45 days open, 30 to go), so
+# the demo always has an open round to enter figures in and the monitoring view has work to show.
+OPEN_DAYS_BEFORE, OPEN_DAYS_AFTER = 45, 30
+
+
+def open_window(today: date | None = None) -> tuple[date, date]:
+    today = today or date.today()
+    return today - timedelta(days=OPEN_DAYS_BEFORE), today + timedelta(days=OPEN_DAYS_AFTER)
 
 
 @dataclass
@@ -53,11 +60,11 @@ def build_catalogues(years=YEARS) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def build_rounds(years=YEARS) -> pd.DataFrame:
+def build_rounds(years=YEARS, today: date | None = None) -> pd.DataFrame:
     rows = []
     for y in years:
         if y == OPEN_YEAR:
-            rows.append((y, "open", *OPEN_WINDOW))
+            rows.append((y, "open", *open_window(today)))
         else:
             ce = y - 543
             rows.append((y, "published", date(ce, 6, 1), date(ce, 7, 31)))
@@ -111,7 +118,7 @@ def _submissions_and_values(rng, laos, indicators, rounds):
         span = (rnd.window_close - rnd.window_open).days
         offset = np.where(late, span + rng.integers(1, 30, n), rng.integers(0, span + 1, n))
         if rnd.state == "open":                        # nothing can be late or in the future yet
-            offset = np.minimum(rng.integers(0, 40, n), (date(2026, 11, 23) - rnd.window_open).days)
+            offset = np.minimum(rng.integers(0, 40, n), OPEN_DAYS_BEFORE - 1)
         at = [datetime.combine(rnd.window_open + timedelta(days=int(o)), datetime.min.time())
               + timedelta(hours=9, minutes=int(m)) for o, m in zip(offset, rng.integers(0, 480, n))]
         keep = np.array([s is not None for s in state])
@@ -125,7 +132,7 @@ def _submissions_and_values(rng, laos, indicators, rounds):
         next_id += len(subs)
 
         # One row per submission × applicable indicator.
-        applies = cat.assign(type=cat["applies_to"].str.split(";")).explode("type")
+        applies = typed_targets(cat).merge(cat[["code", "measure"]], on="code")   # each type's own target
         rows = subs[["id", "lao_code"]].merge(laos[["code", "type", "district_code"]], left_on="lao_code",
                                               right_on="code").drop(columns="code")
         rows = rows.merge(applies[["type", "code", "measure", "target"]], on="type")

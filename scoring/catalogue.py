@@ -24,7 +24,8 @@ PROVENANCE = ("verified", "illustrative")
 CODE_RE = re.compile(r"^([1-8])\.(\d{2})$")
 REQUIRED = ("code", "name_th", "name_en", "measure", "target", "applies_to", "frame_th", "frame_en",
             "delivered_th", "delivered_en", "provenance")
-OPTIONAL = ("mission_th", "mission_en", "unit_th", "unit_en", "source")
+OPTIONAL = ("mission_th", "mission_en", "unit_th", "unit_en", "source", "targets",
+            "frame_help_th", "frame_help_en", "delivered_help_th", "delivered_help_en")
 COLUMNS = ("code", "domain", *REQUIRED[1:], *OPTIONAL)
 
 
@@ -162,6 +163,14 @@ def validate_records(records: list[dict], source: str = "catalogue") -> pd.DataF
         unknown = [t for t in (types or []) if t not in TYPE_CODES]
         if unknown:
             bad(i, "applies_to", f"{code}: ประเภท อปท. ไม่รู้จัก {unknown}", f"{code}: unknown LAO types {unknown}")
+        targets, bad_types = parse_targets(rec.get("targets"))
+        wrong = sorted(set(targets) - set(types or [])) + bad_types
+        if wrong:
+            bad(i, "targets", f"{code}: ค่าเป้าหมายรายประเภทต้องเป็นประเภทที่ตัวชี้วัดนี้ใช้ และเป็นตัวเลข ({wrong})",
+                f"{code}: per-type targets must name types the indicator applies to, with a number ({wrong})")
+        elif any(not (math.isfinite(v) and ((0 < v <= 100) if measure in ("ratio", "yesno") else v > 0))
+                 for v in targets.values()):
+            bad(i, "targets", f"{code}: ค่าเป้าหมายรายประเภทไม่ถูกต้อง", f"{code}: invalid per-type target")
         prov = rec.get("provenance")
         if not _blank(prov) and prov not in PROVENANCE:
             bad(i, "provenance", f"{code}: ที่มา '{prov}' ต้องเป็น verified หรือ illustrative",
@@ -172,6 +181,7 @@ def validate_records(records: list[dict], source: str = "catalogue") -> pd.DataF
         row.update(code=code, domain=int(m.group(1)),
                    applies_to=";".join(t for t in TYPE_CODES if t in (types or [])))
         row["target"] = float(target) if ok else None
+        row["targets"] = format_targets(targets)
         rows.append(row)
     if not rows and not problems:
         bad(None, None, "ไม่มีตัวชี้วัด", "no indicators")
@@ -180,7 +190,41 @@ def validate_records(records: list[dict], source: str = "catalogue") -> pd.DataF
     return pd.DataFrame(rows, columns=list(COLUMNS)).set_index("code").sort_index()
 
 
-TABLE_ALIASES = {"indicator_code": "code", "รหัสตัวชี้วัด": "code", "ด้าน": "domain", "ค่าเป้าหมาย": "target"}
+def parse_targets(value) -> tuple[dict[str, float], list[str]]:
+    """Per-type targets from a YAML mapping ({subdistrict_mun: 75}) or table text ("subdistrict_mun=75;
+    city=85"). Returns (targets, entries that could not be read)."""
+    if _blank(value):
+        return {}, []
+    items = value.items() if isinstance(value, dict) else (
+        part.split("=", 1) if "=" in part else (part, "") for part in re.split(r"[;,]", str(value)) if part.strip())
+    out, bad = {}, []
+    for t, v in items:
+        t = str(t).strip()
+        try:
+            out[t] = float(v)
+        except (TypeError, ValueError):
+            bad.append(f"{t}={v}")
+    return out, bad
+
+
+def format_targets(targets: dict[str, float]) -> str | None:
+    """The one text form of per-type targets (stored, exported, shown): types in their fixed order."""
+    return ";".join(f"{t}={targets[t]:g}" for t in TYPE_CODES if t in targets) or None
+
+
+def typed_targets(catalogue: pd.DataFrame) -> pd.DataFrame:
+    """One row per indicator and LAO type it applies to (year, code, type, target): each type's own target
+    where the catalogue gives one, else the indicator's. `catalogue` has year, code, target, applies_to and
+    optionally targets."""
+    long = catalogue.assign(type=catalogue["applies_to"].str.split(";")).explode("type")
+    if "targets" in long.columns:
+        own = [parse_targets(ts)[0].get(t) for ts, t in zip(long["targets"], long["type"])]
+        long = long.assign(target=[o if o is not None else d for o, d in zip(own, long["target"])])
+    return long[["year", "code", "type", "target"]].reset_index(drop=True)
+
+
+TABLE_ALIASES = {"indicator_code": "code", "รหัสตัวชี้วัด": "code", "ด้าน": "domain", "ค่าเป้าหมาย": "target",
+                 "ค่าเป้าหมายรายประเภท": "targets"}
 
 
 def from_table(df: pd.DataFrame, year: int, source: str = "file") -> Catalogue:

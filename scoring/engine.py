@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .catalogue import typed_targets
 from .rules import NO_SERVICE, NOT_DONE, OUTCOMES, PASS, FAIL, RULES
 
 OUTCOME_DTYPE = pd.CategoricalDtype(list(OUTCOMES))
@@ -83,14 +84,17 @@ def score_submissions(values: pd.DataFrame, submissions: pd.DataFrame, catalogue
 
     submissions: submission_id, lao_code, year, type (submitted ones only).
     values: submission_id, indicator_code, frame, delivered.
-    catalogue: year, code, domain, measure, target, applies_to ('a;b;c').
+    catalogue: year, code, domain, measure, target, applies_to ('a;b;c'), optionally targets (per-type
+    targets, 'type=value;...': scoring.catalogue.typed_targets).
     An applicable indicator with no row in the submission counts as not carried out, so leaving a
     row out can never improve a result. Returns lao_code, year, indicator_code, domain, pct, outcome.
     """
-    applies = catalogue.assign(type=catalogue["applies_to"].str.split(";")).explode("type")
-    expected = submissions.merge(applies[["year", "type", "code"]], on=["year", "type"])
+    applies = typed_targets(catalogue)           # each LAO type's own target where it has one
+    expected = submissions.merge(applies, on=["year", "type"])
     expected = expected.rename(columns={"code": "indicator_code"})
     rows = expected.merge(values[["submission_id", "indicator_code", "frame", "delivered"]],
                           on=["submission_id", "indicator_code"], how="left")
-    scored = score_with_catalogue(rows, catalogue, at_target_passes)
+    measures = catalogue.rename(columns={"code": "indicator_code"})[["year", "indicator_code", "domain", "measure"]]
+    rows = rows.merge(measures, on=["year", "indicator_code"], how="left", validate="many_to_one")
+    scored = score(rows, rows["measure"], rows["target"], at_target_passes)
     return scored[["lao_code", "year", "indicator_code", "domain", "pct", "outcome"]]

@@ -55,8 +55,10 @@ def _ratio(f, d, t, at_target):
 
 
 def _count(f, d, t, at_target):
-    with np.errstate(divide="ignore", invalid="ignore"):
-        pct = np.where((f > 0) & ~np.isnan(d), d / t * 100.0, np.nan)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        # a target of 0 (refused in catalogues, but arrays may hold it) is met by any count: 100 %
+        share = np.where(t > 0, d / np.where(t > 0, t, 1.0) * 100.0, 100.0)
+        pct = np.where((f > 0) & ~np.isnan(d), share, np.nan)
     passed = d >= t if at_target else d > t
     return _gate(f, d, passed), pct
 

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import fixfirst
-from .catalogue import domains
+from .catalogue import domains, parse_targets
 from .peers import MIN_PEERS, percentiles, size_band
 
 DOMAINS = [str(d) for d in range(1, 9)]
@@ -60,9 +60,13 @@ class Scorecard:
 
 
 def applicable(catalogue: pd.DataFrame, lao_type: str) -> pd.DataFrame:
-    """Catalogue rows (all years) that apply to an LAO type."""
+    """Catalogue rows (all years) that apply to an LAO type, each with that type's own target."""
     types = catalogue["applies_to"].str.split(";")
-    return catalogue[types.map(lambda ts: lao_type in ts)]
+    rows = catalogue[types.map(lambda ts: lao_type in ts)]
+    if "targets" not in rows.columns:
+        return rows
+    own = [parse_targets(ts)[0].get(lao_type) for ts in rows["targets"]]
+    return rows.assign(target=[o if o is not None else d for o, d in zip(own, rows["target"])])
 
 
 def indicator_table(catalogue: pd.DataFrame, values: pd.DataFrame, results: pd.DataFrame,

@@ -1,8 +1,8 @@
 """Importing an official indicator catalogue (CSV/XLSX) for one year, all or nothing.
 
 The table is validated by scoring.catalogue.from_table (the same validator as the YAML files). The
-year's indicator rows are replaced, the round is created (state 'open') if it did not exist, and the
-year is rescored. Refused when current submissions of that year use indicator codes the new
+year's indicator rows are replaced and the year is rescored; a catalogue may come before its round is
+opened (`round open`). Refused when current submissions of that year use indicator codes the new
 catalogue lacks: their figures would silently stop counting.
 """
 from __future__ import annotations
@@ -74,16 +74,14 @@ def import_catalogue(engine: Engine, source, year: int, who: str = "command line
         source_note = f"imported {name}"[:200]
         if exists:
             conn.execute(text("UPDATE round SET catalogue_source = :s WHERE year = :y"), {"s": source_note, "y": year})
-        else:
-            conn.execute(text("INSERT INTO round (year, state, catalogue_source) VALUES (:y, 'open', :s)"),
-                         {"y": year, "s": source_note})
         # Results reference indicators: clear them first, then replace the catalogue and rescore.
         conn.execute(text("DELETE FROM result WHERE year = :y"), {"y": year})
         conn.execute(text("DELETE FROM summary WHERE year = :y"), {"y": year})
+        conn.execute(text("DELETE FROM indicator_target WHERE year = :y"), {"y": year})
         conn.execute(text("DELETE FROM indicator WHERE year = :y"), {"y": year})
         write_catalogue(conn, indicators)
         scored = rescore_in(conn, year)
         log_change(conn, who, "import-catalogue", f"year {year}: {len(indicators)} indicators (was {before})",
                    name, len(df))
-    return CatalogueReport(name, year, len(indicators), int(before), not exists, scored,
+    return CatalogueReport(name, year, len(indicators), int(before), False, scored,
                            time.perf_counter() - t0)

@@ -200,6 +200,29 @@ def open_new_round(engine: Engine, scope: Scope, year: int, window_open: date, w
         log_change(conn, scope.user, "round-new", f"round {year} opened, window {window_open} - {window_close}")
 
 
+def open_round(engine: Engine, scope: Scope, year: int, window_open: date, window_close: date) -> str:
+    """`round open YEAR`: start the round (its catalogue must be in the database: shipped or imported),
+    reopen a closed one, or move the window of an open one. Returns what was done: new | reopened | window."""
+    scope.require_admin("open rounds")
+    _check_window(window_open, window_close)
+    with engine.connect() as conn:
+        row = _round(conn, year)
+        n = conn.execute(text("SELECT COUNT(*) FROM indicator WHERE year = :y"), {"y": int(year)}).scalar_one()
+    if n == 0:
+        raise RoundError(f"ยังไม่มีบัญชีตัวชี้วัดของปี {year}: นำเข้าบัญชีก่อน แล้วจึงเปิดรอบ",
+                         f"there is no indicator catalogue for {year}: import one, then open the round")
+    if row is None:
+        open_new_round(engine, scope, year, window_open, window_close, f"catalogue {year}")
+        return "new"
+    if row[0] == "published":
+        raise RoundError(f"รอบปี {year} เผยแพร่แล้ว เปิดใหม่ไม่ได้", f"round {year} is published: it cannot be opened again")
+    set_window(engine, scope, year, window_open, window_close)
+    if row[0] == "closed":
+        set_round_state(engine, scope, year, "open")
+        return "reopened"
+    return "window"
+
+
 def _only_open(conn, year: int) -> None:
     other = conn.execute(text("SELECT year FROM round WHERE state = 'open' AND year <> :y"), {"y": int(year)}).first()
     if other is not None:
@@ -210,14 +233,13 @@ def _only_open(conn, year: int) -> None:
 # --- catalogue -------------------------------------------------------------------------------------
 
 def _catalogue_round(engine: Engine, year: int) -> None:
-    """A catalogue goes into an existing round that is not published: published results are the
-    public record, and a new round is opened with its window dates first."""
+    """A catalogue goes into a year whose round is not opened yet or not published: published results are
+    the public record."""
+    if not 2500 <= int(year) <= 2700:
+        raise RoundError(f"{year} ไม่ใช่ปี พ.ศ.", f"{year} is not a B.E. year")
     with engine.connect() as conn:
         row = _round(conn, year)
-    if row is None:
-        raise RoundError(f"ยังไม่มีรอบปี {year}: เปิดรอบใหม่พร้อมวันรับข้อมูลก่อน แล้วจึงนำเข้าบัญชีตัวชี้วัด",
-                         f"there is no round {year}: open it with its window dates first, then import its catalogue")
-    if row[0] == "published":
+    if row is not None and row[0] == "published":
         raise RoundError(f"รอบปี {year} เผยแพร่แล้ว จึงเปลี่ยนบัญชีตัวชี้วัดไม่ได้",
                          f"round {year} is published: its catalogue cannot change")
 
@@ -274,4 +296,4 @@ def export_frame(engine: Engine, scope: Scope, what: str, year: int | None = Non
 
 
 OPERATIONS = ("check_file", "commit_file", "check_catalogue", "commit_catalogue", "set_round_state", "set_window",
-              "open_new_round", "export_frame")
+              "open_new_round", "open_round", "export_frame")

@@ -8,14 +8,16 @@ from sqlalchemy import Connection, Engine, bindparam, text
 from scoring.engine import rollup, score_submissions
 
 from .bulk import insert_frame
+from .dataset import with_targets
 
 CATALOGUE_COLUMNS = "year, code, domain, measure, target, applies_to"
 
 
 def catalogue_frame(conn: Connection, year: int | None = None) -> pd.DataFrame:
+    """What scoring needs of a catalogue, per-type targets included."""
     where = "" if year is None else " WHERE year = :y"
-    return pd.read_sql(text(f"SELECT {CATALOGUE_COLUMNS} FROM indicator{where}"), conn,
-                       params={"y": year} if year is not None else {})
+    return with_targets(conn, pd.read_sql(text(f"SELECT {CATALOGUE_COLUMNS} FROM indicator{where}"), conn,
+                                          params={"y": year} if year is not None else {}))
 
 
 def submitted_frames(conn: Connection, year: int,

@@ -63,8 +63,10 @@ class Round(Base):
 
 
 class Indicator(Base):
+    """One indicator of one year's catalogue. A catalogue may exist before its round is opened (the shipped
+    and imported catalogues), so the year is not tied to a round row."""
     __tablename__ = "indicator"
-    year: Mapped[int] = mapped_column(ForeignKey("round.year"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(5), primary_key=True)
     domain: Mapped[int] = mapped_column(Integer)
     name_th: Mapped[str] = mapped_column(Text)
@@ -219,17 +221,18 @@ class AppUser(Base):
 
 
 class AuthSession(Base):
-    """A signed-in browser. The cookie carries a random token; only its SHA-256 is stored here, so a
-    copy of the database cannot be used to sign in. Sign-out, disabling the account or a password
-    change revokes it."""
+    """A signed-in browser. The cookie carries a random token; only its SHA-256 is stored here, so a copy
+    of the database cannot be used to sign in. Sign-out, disabling the account or a password change
+    revokes it. `kind` handoff: a one-use, one-minute token that turns into a session cookie."""
     __tablename__ = "auth_session"
     id: Mapped[str] = mapped_column(String(64), primary_key=True)          # sha256 hex of the token
-    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)   # a database account
+    file_user: Mapped[str | None] = mapped_column(String(100))             # or an accounts-file account
     created_at: Mapped[datetime] = mapped_column(DateTime)
     last_seen_at: Mapped[datetime] = mapped_column(DateTime)
     expires_at: Mapped[datetime] = mapped_column(DateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
-    kind: Mapped[str] = mapped_column(String(10), server_default="session")  # session | handoff (one use)
+    kind: Mapped[str] = mapped_column(String(10), server_default="session")  # session | handoff
 
 
 class SignInLimit(Base):

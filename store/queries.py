@@ -8,6 +8,7 @@ import pandas as pd
 from sqlalchemy import Engine, text
 
 from .access import Scope
+from .dataset import with_targets
 
 LAO_FIELDS = "l.code AS lao_code, l.name_th, l.name_en, l.type, l.province_code, l.district_code, l.population"
 
@@ -48,8 +49,11 @@ def laos(engine: Engine) -> pd.DataFrame:
 
 
 def catalogue(engine: Engine, year: int | None = None) -> pd.DataFrame:
+    """Indicators of one year (or all), with per-type targets as text (`targets`, 'type=value;...')."""
     where = "" if year is None else " WHERE year = :y"
-    return _read(engine, f"SELECT * FROM indicator{where} ORDER BY year, code", {"y": year})
+    with engine.connect() as conn:
+        return with_targets(conn, pd.read_sql(text(f"SELECT * FROM indicator{where} ORDER BY year, code"), conn,
+                                              params={"y": year}))
 
 
 def summaries(engine: Engine, scope: Scope, year: int | None = None, domain: str | None = None,

@@ -7,6 +7,10 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
+from dashboard.auth import TOKEN
+from store import sessions
+from store.db import make_engine
+
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 
 
@@ -18,12 +22,20 @@ def open_page(url_path: str | None = None, user: str | None = None, **params) ->
     """
     at = AppTest.from_file(APP, default_timeout=60)
     if user:
-        at.session_state["auth_user"] = user
+        sign_in_as(at, user)
     for k, v in params.items():
         at.query_params[k] = str(v)
     if url_path:
         at._page_hash = calc_hash(url_path)      # what st.Page uses as the script hash
     return at.run()
+
+
+def sign_in_as(at: AppTest, user: str | None = None, *, user_id: int | None = None) -> str:
+    """Give the AppTest session a real sign-in session (as the handoff route would through a cookie): an
+    accounts-file user (tests.accounts) by name, or a database account by id. Returns the token."""
+    token = sessions.start(make_engine(), user_id=user_id, file_user=None if user_id else user)
+    at.session_state[TOKEN] = token
+    return token
 
 
 def plotly_specs(at: AppTest) -> list[dict]:

@@ -242,7 +242,6 @@ def test_a_monitor_sees_the_open_round_of_their_province(subject, con, monkeypat
     open_round = sql(con, "SELECT lao_code FROM result WHERE year = 2569 AND lao_code LIKE '_30%' LIMIT 1")
     code = open_round["lao_code"].iloc[0]
     monkeypatch.setenv(auth.ACCOUNTS_ENV, str(write_accounts_file(tmp_path / "accounts.toml")))
-    auth.LIMITER._failures.clear()
     at = open_page("lao", lao=code, year=2569)
     at.sidebar.text_input[0].input("mon30")
     at.sidebar.text_input[1].input(PASSWORD)

@@ -317,6 +317,7 @@ def test_every_administrator_operation_refuses_other_roles(sqlite_engine, role):
         "set_round_state": (OPEN_YEAR, "closed"),
         "set_window": (OPEN_YEAR, pd.Timestamp("2026-10-01").date(), pd.Timestamp("2027-01-31").date()),
         "open_new_round": (2570, pd.Timestamp("2027-10-01").date(), pd.Timestamp("2027-12-01").date()),
+        "open_round": (2570, pd.Timestamp("2027-10-01").date(), pd.Timestamp("2027-12-01").date()),
         "export_frame": ("results", OPEN_YEAR),
     }
     assert set(args) == set(manage.OPERATIONS)

@@ -15,12 +15,16 @@ def _table(year: int = 2569):
     return catalogue.load(year).indicators.reset_index()
 
 
-def test_new_year_creates_an_open_round(db, tmp_path):
+def test_a_new_year_gets_its_catalogue_before_its_round(db, tmp_path):
     path = tmp_path / "cat.xlsx"
-    _table().to_excel(path, index=False)
+    table = _table()
+    table.loc[table["code"] == "1.05", "targets"] = "subdistrict_mun=88"      # a per-type target column
+    table.to_excel(path, index=False)
     report = import_catalogue(db, path, 2570, who="tester")
-    assert (report.year, report.indicators, report.replaced, report.round_created) == (2570, 53, 0, True)
-    assert scalar(db, "SELECT state FROM round WHERE year = 2570") == "open"
+    assert (report.year, report.indicators, report.replaced, report.round_created) == (2570, 53, 0, False)
+    assert scalar(db, "SELECT COUNT(*) FROM round WHERE year = 2570") == 0      # `round open` starts it
+    assert read(db, "SELECT code, lao_type, target FROM indicator_target WHERE year = 2570 ORDER BY code"
+                ).values.tolist() == [["1.04", "subdistrict_mun", 75.0], ["1.05", "subdistrict_mun", 88.0]]
     got = read(db, "SELECT code, domain, measure, target, applies_to FROM indicator WHERE year = 2570 ORDER BY code")
     assert got["code"].tolist() == sorted(_table()["code"]) and got["domain"].between(1, 8).all()
     assert read(db, "SELECT action, who FROM change_log ORDER BY id DESC").iloc[0].tolist() == \

@@ -113,7 +113,8 @@ def upgrade() -> None:
     )
     op.create_table('auth_session',
     sa.Column('id', sa.String(length=64), nullable=False),
-    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('file_user', sa.String(length=100), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('last_seen_at', sa.DateTime(), nullable=False),
     sa.Column('expires_at', sa.DateTime(), nullable=False),
@@ -183,7 +184,12 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('year', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('reason', sa.Text(), nullable=True))
 
-    with op.batch_alter_table('indicator', schema=None) as batch_op:
+    # A catalogue may exist before its round (init loads the shipped ones): untie indicator.year from round.
+    # SQLite's constraint has no name, so batch mode names it by convention to drop it.
+    fk = 'indicator_year_fkey' if op.get_bind().dialect.name == 'postgresql' else 'fk_indicator_year_round'
+    with op.batch_alter_table('indicator', schema=None, naming_convention={
+            'fk': 'fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s'}) as batch_op:
+        batch_op.drop_constraint(fk, type_='foreignkey')
         batch_op.add_column(sa.Column('frame_help_th', sa.Text(), nullable=True))
         batch_op.add_column(sa.Column('frame_help_en', sa.Text(), nullable=True))
         batch_op.add_column(sa.Column('delivered_help_th', sa.Text(), nullable=True))
