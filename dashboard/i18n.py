@@ -1,7 +1,7 @@
-"""Thai-first wording and formatting. Messages live in locale/messages.yaml (key -> th, en)."""
+"""Thai-first wording: the messages (locale/*.yaml, key -> th, en) and dates in the Buddhist Era.
+Numbers, percentages and names are written by dashboard.format."""
 from __future__ import annotations
 
-import math
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -46,8 +46,9 @@ def year_label(year: int, lang: str = DEFAULT_LANG) -> str:
 
 
 def date_label(value, lang: str = DEFAULT_LANG) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
+    from .format import MISSING, is_missing      # format builds on these messages, so import it late
+    if is_missing(value):
+        return MISSING
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     if isinstance(value, datetime):
@@ -57,22 +58,3 @@ def date_label(value, lang: str = DEFAULT_LANG) -> str:
     if lang == "th":
         return f"{value.day} {THAI_MONTHS[value.month - 1]} {value.year + 543}"
     return f"{value.day} {EN_MONTHS[value.month - 1]} {value.year + 543} B.E."
-
-
-def pct(value, digits: int = 1) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{value:.{digits}f}%"
-
-
-def num(value, digits: int = 0) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{value:,.{digits}f}"
-
-
-def signed(value, digits: int = 1, unit: str = "") -> str:
-    """Change figures carry their sign and words, not only colour."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{value:+.{digits}f}{unit}"

@@ -6,7 +6,8 @@ import streamlit as st
 
 import geo
 from dashboard import charts, data, filters, ui
-from dashboard.i18n import pct, year_label
+from dashboard.format import indicator_label, pct
+from dashboard.i18n import year_label
 from scoring.areas import outcome_shares
 from scoring.catalogue import domains
 from scoring.laotypes import TYPE_CODES, display_name, type_name
@@ -21,7 +22,7 @@ def load(year: int, type_code: str, region: str) -> tuple[pd.DataFrame, pd.DataF
 
 
 def label(code: str, cat: pd.DataFrame) -> str:
-    return ui.indicator_label(code, cat.at[code, f"name_{ui.lang()}"], cat.at[code, "provenance"])
+    return indicator_label(code, cat.at[code, f"name_{ui.lang()}"], cat.at[code, "provenance"])
 
 
 def domain_section(counts: pd.DataFrame, year: int) -> None:

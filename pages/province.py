@@ -10,7 +10,8 @@ import streamlit as st
 import geo
 from dashboard import data, ui
 from dashboard import province_view as pv
-from dashboard.i18n import pct, signed, year_label
+from dashboard.format import display_names, indicator_label, pct, signed
+from dashboard.i18n import year_label
 from scoring import anomalies, compare as cmp
 from scoring.catalogue import domains as domain_table
 from scoring.laotypes import TYPE_CODES, type_name
@@ -43,11 +44,11 @@ def _load(lang: str, tr=ui.tr):
     dnames, dn, cat = (data.districts(v).set_index("district_code")[f"name_{lang}"], domain_table()[f"name_{lang}"],
                        data.catalogue(v, year))
     t = cmp.lao_table(keep(cmp.with_attributes(data.laos(v).query("province_code == @prov"), provs.reset_index())), dom,
-                      prev, cmp.peer_ranks(nat), data.submissions(v, scope, year, prov), dnames, lang)
+                      prev, cmp.peer_ranks(nat), data.submissions(v, scope, year, prov), dnames)
     return SimpleNamespace(v=v, scope=scope, lang=lang, year=year, prov=prov, pname=provs.at[prov, f"name_{lang}"],
                            region=provs.at[prov, "region6"], keep=keep, nat=nat, prev=prev, dom=dom, table=t,
-                           dnames=dnames, names=dict(zip(t["lao_code"], t["name"])), tag=f"{prov}-{year}",
-                           inames={k: ui.indicator_label("", n, p).strip() for k, n, p in zip(
+                           dnames=dnames, names=dict(zip(t["lao_code"], display_names(t, lang))), tag=f"{prov}-{year}",
+                           inames={k: indicator_label("", n, p).strip() for k, n, p in zip(
                                cat["code"], cat[f"name_{lang}"], cat["provenance"])},
                            dlabel=lambda d: tr("province_all_domains_row") if d == "all" else f"{d} {dn[int(d)]}",
                            link=lambda c: f"lao?lao={c}&year={year}" + ("&lang=en" if lang == "en" else ""))
@@ -101,7 +102,7 @@ def _laos(c, tr=ui.tr) -> None:
     t, doms = cmp.sort_table(cmp.search(c.table, q), sort), [f"d{d}" for d in cmp.DOMAINS]
     config = {k: NUM(format="%.1f", help=c.dlabel(k[1:])) for k in doms} | {"lao_code": LINK, "pass_rate": NUM(
         format="%.1f"), "change": NUM(format="%+.1f"), "percentile": NUM(format="%.0f")}
-    pv.table(cmp.table_view(t, c.lang, c.link, lambda s: tr(f"province_state_{s}")), f"{c.tag}-laos", None,
+    pv.table(pv.table_view(t, c.lang, c.link, lambda s: tr(f"province_state_{s}")), f"{c.tag}-laos", None,
            tr("province_n_shown", n=len(t), total=len(c.table)) + " · " + tr("province_table_note", min=MIN_PEERS),
            config, heat=["pass_rate", *doms], height=460)
 
@@ -140,11 +141,11 @@ def _compare(c, tr=ui.tr) -> None:
         return st.info(tr("province_compare_need"))
     heads = {k: f"{c.names[k]} ({k})" for k in codes}      # LAO names are data, not message keys
     wide = cmp.compare_domains(c.dom, codes)
-    text = cmp.mark_extremes(wide, codes).assign(spread=wide["spread"].round(1))
+    text = pv.mark_extremes(wide, codes).assign(spread=wide["spread"].round(1))
     pv.table(text.rename(columns=heads).rename_axis("domain").reset_index().assign(domain=lambda x: x["domain"].map(
         c.dlabel)), f"{c.tag}-compare", tr("province_compare_domains"), tr("province_compare_domains_note"), marks=True)
     ind = cmp.compare_indicators(data.results(c.v, c.scope, year=c.year, province=c.prov), codes)
-    ind[codes] = cmp.outcome_text(ind[codes], OUTCOME_LABELS[c.lang])
+    ind[codes] = pv.outcome_text(ind[codes], OUTCOME_LABELS[c.lang])
     ind.insert(1, "indicator", ind["indicator_code"].map(c.inames))
     pv.table(ind.assign(differs=ind["differs"].map({True: "≠", False: ""})).rename(columns=heads), f"{c.tag}-compare-ind",
            tr("province_compare_indicators"), f'{tr("province_compare_ind_note")} · {tr("illustrative_note")}',
@@ -159,9 +160,9 @@ def _matrix(c, tr=ui.tr) -> None:
     sort = ui.query_select("msort", list(sorts), tr("province_matrix_sort"), where=right, format_func=sorts.get)
     res = data.results(c.v, c.scope, year=c.year, province=c.prov)
     res = res[res["lao_code"].isin(c.table["lao_code"]) & ((res["domain"].astype(str) == dom) | (dom == ALL))]
-    m = cmp.matrix_view(res, sort)
+    m = pv.matrix_view(res, sort)
     m.insert(0, "name", m.index.map(c.names))
-    legend = " · ".join(f"{s} {OUTCOME_LABELS[c.lang][o]}" for o, s in cmp.SYMBOLS.items())
+    legend = " · ".join(f"{s} {OUTCOME_LABELS[c.lang][o]}" for o, s in pv.SYMBOLS.items())
     pv.table(m.reset_index(), f"{c.tag}-matrix", None, f'{legend} · {tr("province_matrix_blank")}', {
         i: st.column_config.TextColumn(help=c.inames[i]) for i in m.columns if i in c.inames}, height=460)
     p = cmp.indicator_problems(res).round(1)

@@ -10,7 +10,8 @@ import streamlit as st
 
 import geo
 from dashboard import data, ui
-from dashboard.i18n import date_label, num, pct, year_label
+from dashboard.format import num, pct
+from dashboard.i18n import date_label, year_label
 from scoring import progress
 from scoring.laotypes import TYPE_CODES, display_name, type_name
 

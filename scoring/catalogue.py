@@ -17,6 +17,7 @@ import yaml
 
 from .errors import Problem, ValidationError
 from .laotypes import TYPE_CODES
+from .rates import DOMAINS
 
 CATALOGUE_DIR = Path(__file__).parent / "catalogues"
 MEASURES = ("ratio", "count", "yesno")
@@ -58,7 +59,7 @@ def domains() -> pd.DataFrame:
                                        f"{where}: cannot be read ({reason})")], "catalogue") from exc
     ok = isinstance(rows, list) and all(isinstance(r, dict) for r in rows)
     if ok:
-        ok = sorted(str(r.get("domain")) for r in rows) == [str(d) for d in range(1, 9)] and not any(
+        ok = sorted(str(r.get("domain")) for r in rows) == list(DOMAINS) and not any(
             _blank(r.get(k)) for r in rows for k in ("name_th", "name_en"))
     if not ok:
         raise ValidationError([Problem(

@@ -13,6 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .rates import share
+
 TO_FIX = ("fail", "not_done")
 NEARBY_LIMIT = 3
 
@@ -63,8 +65,7 @@ def rank(indicators: pd.DataFrame, type_outcomes: pd.DataFrame) -> pd.DataFrame:
                                            "n_judged": "peer_judged"})[["code", "peer_pass", "peer_judged"]]
     todo = todo.merge(counts, on="code", how="left")
     todo[["peer_pass", "peer_judged"]] = todo[["peer_pass", "peer_judged"]].fillna(0).astype(int)
-    judged = todo["peer_judged"].where(todo["peer_judged"] > 0)
-    todo["peer_share"] = (todo["peer_pass"] / judged).fillna(0.0)
+    todo["peer_share"] = share(todo["peer_pass"], todo["peer_judged"]).fillna(0.0)
     todo = pd.concat([todo, amounts(todo)], axis=1)
     by_share = todo["peer_share"].rank(ascending=False, method="min")
     by_gap = todo["shortfall"].rank(ascending=True, method="min")
