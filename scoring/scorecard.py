@@ -97,8 +97,10 @@ def indicator_table(catalogue: pd.DataFrame, values: pd.DataFrame, results: pd.D
     target, frame (1), delivered (2), (2)/(1) % and the outcome (NaN when nothing was scored)."""
     cat = applicable(catalogue[catalogue["year"] == year], lao_type)
     keep = ["code", "domain", "mission_th", "mission_en", "name_th", "name_en", "measure", "target",
-            "frame_th", "frame_en", "delivered_th", "delivered_en", "unit_th", "unit_en", "provenance", "source"]
-    table = cat[keep].copy()
+            "frame_th", "frame_en", "delivered_th", "delivered_en", "unit_th", "unit_en", "provenance", "source",
+            "countable"]
+    table = cat.reindex(columns=keep)
+    table["countable"] = table["countable"].fillna(0).astype(bool)    # whole units (scoring.fixfirst)
     vals = values[["indicator_code", "frame", "delivered"]].rename(columns={"indicator_code": "code"})
     res = results[results["year"] == year][["indicator_code", "pct", "outcome"]].rename(
         columns={"indicator_code": "code"})

@@ -13,7 +13,7 @@ from .models import Base
 
 INDICATOR_COLUMNS = ["year", "code", "domain", "name_th", "name_en", "mission_th", "mission_en", "measure",
                      "target", "applies_to", "frame_th", "frame_en", "delivered_th", "delivered_en",
-                     "unit_th", "unit_en", "provenance", "source"]
+                     "unit_th", "unit_en", "provenance", "source", "countable"]
 LAO_COLUMNS = ["code", "name_th", "name_en", "type", "province_code", "district_code", "area_km2", "lat",
                "lon", "population"]
 

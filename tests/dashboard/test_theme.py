@@ -25,7 +25,7 @@ def test_no_colour_literal_outside_the_theme():
 def test_theme_colours_are_hex_and_convert_for_the_pdf():
     colours = [*theme.OKABE_ITO, *theme.OUTCOME_COLOURS.values(), *theme.VIRIDIS, theme.INK, theme.GREY]
     assert all(COLOUR.fullmatch(c) for c in colours)
-    assert theme.rgb("#0072B2") == (0, 114, 178) and theme.rgb(theme.WHITE) == (255, 255, 255)
+    assert theme.rgb(theme.BLUE) == (0, 114, 178) and theme.rgb(theme.WHITE) == (255, 255, 255)
 
 
 @pytest.mark.parametrize("bad", ["0072B2x", "#12345", "blue", ""])
