@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from scoring.rates import share
 from scoring.scorecard import Scorecard
 
 from .format import pct, short
@@ -45,12 +46,12 @@ def ranked_bars(df: pd.DataFrame, label: str, value: str, title: str = "", x_tit
 def outcome_stack(df: pd.DataFrame, label: str, names: dict[str, str], title: str = "") -> go.Figure:
     """Stacked shares of outcomes per row, in the fixed order pass, fail, not done, no service."""
     fig = go.Figure()
-    total = df[list(OUTCOME_COLOURS)].sum(axis=1).where(lambda s: s > 0)
+    total = df[list(OUTCOME_COLOURS)].sum(axis=1)
     for o, colour in OUTCOME_COLOURS.items():
-        share = 100 * df[o] / total
-        fig.add_bar(x=share, y=df[label].map(short), orientation="h", name=names[o], marker_color=colour,
+        part = 100 * share(df[o], total)
+        fig.add_bar(x=part, y=df[label].map(short), orientation="h", name=names[o], marker_color=colour,
                     hovertext=df[label],
-                    text=[f"{v:.0f}%" if v >= 6 else "" for v in share.fillna(0)], textposition="inside")
+                    text=[f"{v:.0f}%" if v >= 6 else "" for v in part.fillna(0)], textposition="inside")
     fig.update_layout(**BASE, barmode="stack", title=title, height=90 + 30 * len(df),
                       xaxis=dict(range=[0, 100], ticksuffix="%"), yaxis=dict(autorange="reversed", automargin=True),
                       legend=dict(orientation="h", y=-0.15))
