@@ -121,7 +121,8 @@ def domains_section(card, lang: str) -> None:
     tr, d = ui.tr, card.domains.dropna(subset=["vs_peers"])
     summary = tr("lao_domains_summary", above=int((d["vs_peers"] > 0).sum()),
                  below=int((d["vs_peers"] < 0).sum())) if len(d) else tr("lao_no_peers")
-    ui.chart_with_table(charts.scorecard_domains(card, lang), tables.domain_rows(card, lang), f"{text.file_stem(card)}-domains",
+    ui.chart_with_table(charts.scorecard_domains(card, lang), tables.domain_rows(card, lang),
+                        f"{text.file_stem(card)}-domains",
                         summary=summary, key="lao_domains")
 
 
@@ -153,7 +154,8 @@ def trend_section(card, lang: str) -> None:
     overall = card.trend[(card.trend["domain"] == "all") & card.trend["submitted"]]
     summary = tr("lao_trend_summary", values=", ".join(f"{y}: {pct(p)}" for y, p in
                                                        zip(overall["year"], overall["pass_rate"])))
-    ui.chart_with_table(charts.scorecard_trend(card, lang), tables.trend_rows(card, lang), f"{text.file_stem(card)}-trend",
+    ui.chart_with_table(charts.scorecard_trend(card, lang), tables.trend_rows(card, lang),
+                        f"{text.file_stem(card)}-trend",
                         summary=summary, key="lao_trend")
     prev = year_label(card.prev_year, lang) if card.prev_year else "–"
     st.markdown(f"**{md(tr('lao_changes_title', prev=prev))}**")

@@ -25,7 +25,8 @@ def fix_row(code, measure, target, frame, delivered, countable, unit=("แห่
 @pytest.mark.parametrize("row, lang, expected", [
     (fix_row("1.12", "ratio", 80, 245.4, 195.0, True), "th",
      "สถานที่ที่ดูแลแล้ว เพิ่มอีก 2 แห่ง (จาก 195 เป็นอย่างน้อย 197 จากทั้งหมด 245.4 แห่ง)"),
-    (fix_row("1.12", "ratio", 90, 7, 5.7, True), "en", "Sites looked after: 2 sites more (from 5.7 to at least 7 of 7 sites)"),
+    (fix_row("1.12", "ratio", 90, 7, 5.7, True), "en",
+     "Sites looked after: 2 sites more (from 5.7 to at least 7 of 7 sites)"),
     (fix_row("1.01", "ratio", 80, 3, 2.1, False, ("กม.", "km")), "th",
      "สถานที่ที่ดูแลแล้ว เพิ่มอีก 0.3 กม. (จาก 2.1 เป็นอย่างน้อย 2.4 จากทั้งหมด 3 กม.)"),
 ])
