@@ -144,7 +144,7 @@ def bench_maps(ctx):
 
 def bench_pdf(ctx):
     try:
-        from dashboard.report import write_report
+        from dashboard.cli import write_report
     except ImportError:
         return
     from store.db import make_engine

@@ -167,8 +167,26 @@ def cmd_export(args) -> int:
     return 0
 
 
+def write_report(engine, lao_code: str, year: int, out_path, lang: str = "th") -> Path:
+    """`python -m dashboard report`: the operator runs it on the database itself, so every round
+    (published or not) can be reported; the cover says when a round is not yet published."""
+    from dashboard.report import build_pdf
+    from scoring.scorecard import build
+    from store.access import EVERYTHING
+    from store.queries_lao import scorecard_inputs
+    inputs = scorecard_inputs(engine, EVERYTHING, str(lao_code), int(year))
+    if inputs is None:
+        raise LookupError(f"unknown LAO code {lao_code!r}")
+    if int(year) not in set(inputs.rounds["year"]):
+        raise LookupError(f"no assessment round {year}")
+    pdf = build_pdf(build(inputs), lang)
+    out = Path(out_path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(pdf)
+    return out
+
+
 def cmd_report(args) -> int:
-    from dashboard.report import write_report
     write_report(_engine(args, write=False), args.lao, args.year, Path(args.out), lang=args.lang)
     print(f"wrote {args.out}")
     return 0

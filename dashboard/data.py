@@ -173,8 +173,9 @@ def lao_report_pdf(v: int, scope: Scope, lao: str, year: int, lang: str) -> byte
 
 @_cache
 def lao_scorecard_xlsx(v: int, scope: Scope, lao: str, year: int, lang: str) -> bytes:
-    from dashboard.lao_view import scorecard_xlsx
-    return scorecard_xlsx(lao_scorecard(v, scope, lao, year), lang)
+    from dashboard.scorecard_tables import sheets
+    from store.spreadsheet import sheets_to_xlsx
+    return sheets_to_xlsx(sheets(lao_scorecard(v, scope, lao, year), lang))
 
 
 # --- sign-in (dashboard/auth.py): accounts, limits and sessions live in the database ---------------------

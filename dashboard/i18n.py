@@ -1,8 +1,8 @@
-"""Thai-first wording and formatting. Messages live in locale/*.yaml (common.yaml plus one file per page):
-key -> {th: ..., en: ...}. Loading refuses anything that would show a wrong word silently."""
+"""Thai-first wording: the messages (locale/*.yaml: common.yaml plus one file per page, key -> th, en)
+and dates in the Buddhist Era. Loading refuses anything that would show a wrong word silently. Numbers,
+percentages and names are written by dashboard.format."""
 from __future__ import annotations
 
-import math
 import string
 from datetime import date, datetime
 from functools import lru_cache
@@ -62,8 +62,9 @@ def year_label(year: int, lang: str = DEFAULT_LANG) -> str:
 
 
 def date_label(value, lang: str = DEFAULT_LANG) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
+    from .format import MISSING, is_missing      # format builds on these messages, so import it late
+    if is_missing(value):
+        return MISSING
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     if isinstance(value, datetime):
@@ -73,22 +74,3 @@ def date_label(value, lang: str = DEFAULT_LANG) -> str:
     if lang == "th":
         return f"{value.day} {THAI_MONTHS[value.month - 1]} {value.year + 543}"
     return f"{value.day} {EN_MONTHS[value.month - 1]} {value.year + 543} B.E."
-
-
-def pct(value, digits: int = 1) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{value:.{digits}f}%"
-
-
-def num(value, digits: int = 0) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{value:,.{digits}f}"
-
-
-def signed(value, digits: int = 1, unit: str = "") -> str:
-    """Change figures carry their sign and words, not only colour."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{value:+.{digits}f}{unit}"

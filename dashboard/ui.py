@@ -143,11 +143,6 @@ def chart_with_table(fig, table: pd.DataFrame, name: str, summary: str | None = 
     return event
 
 
-def indicator_label(code: str, name: str, provenance: str) -> str:
-    """Illustrative indicators carry a mark wherever they are named."""
-    return f"{code} {name}" + ("" if provenance == "verified" else " ✳")
-
-
 def synthetic_banner(view) -> None:
     if data.meta(view.v).get("synthetic") == "1":
         st.info(view.tr("synthetic_banner"), icon=":material/science:")

@@ -7,7 +7,8 @@ import streamlit as st
 import geo
 from dashboard import charts, data, filters, nav, ui
 from dashboard.context import View
-from dashboard.i18n import pct, year_label
+from dashboard.format import indicator_label, pct
+from dashboard.i18n import year_label
 from scoring.areas import outcome_shares
 from scoring.catalogue import domains
 from scoring.laotypes import TYPE_CODES, display_name, type_name
@@ -22,7 +23,7 @@ def load(view: View, year: int, type_code: str, region: str) -> tuple[pd.DataFra
 
 
 def label(view: View, code: str, cat: pd.DataFrame) -> str:
-    return ui.indicator_label(code, cat.at[code, f"name_{view.lang}"], cat.at[code, "provenance"])
+    return indicator_label(code, cat.at[code, f"name_{view.lang}"], cat.at[code, "provenance"])
 
 
 def domain_section(view: View, counts: pd.DataFrame, year: int) -> None:

@@ -2,7 +2,8 @@
 trend across rounds, and downloads (Excel, council report PDF). URL: lao?lao=CODE&year=Y[&lang=en].
 
 Thin by design: figures come from scoring.scorecard (via data.lao_scorecard), wording and display
-tables from dashboard.lao_view, which the PDF (dashboard.report) shares.
+tables from dashboard.scorecard_text and dashboard.scorecard_tables, which the PDF (dashboard.report)
+shares.
 """
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ import re
 
 import streamlit as st
 
-from dashboard import data, filters, ui
+from dashboard import charts, data, filters, ui
 from dashboard.context import View
-from dashboard import lao_view as card_view
+from dashboard import scorecard_tables as tables
+from dashboard import scorecard_text as text
+from dashboard.format import pct, points
 from dashboard.i18n import date_label, year_label
 from scoring.peers import MIN_PEERS
 from scoring.search import search
@@ -43,14 +46,14 @@ def search_box(view: View) -> None:
         st.caption(tr("lao_search_none", q=query.strip()))
         return
     st.caption(tr("lao_search_results"))
-    for code, label in card_view.match_labels(hits["lao_code"], data.laos(v), data.districts(v), data.provinces(v), lang):
+    for code, label in text.match_labels(hits["lao_code"], data.laos(v), data.districts(v), data.provinces(v), lang):
         st.button(label, key=f"lao_hit_{code}", on_click=choose, args=(code,))
 
 
 def header(view: View, card) -> None:
     tr, lang = view.tr, view.lang
-    st.title(card_view.lao_name(card, lang))
-    parts = card_view.identity_parts(card, lang) + [year_label(card.year, lang)]
+    st.title(text.lao_name(card, lang))
+    parts = text.identity_parts(card, lang) + [year_label(card.year, lang)]
     if card.submitted_at is not None:
         parts.append(tr("lao_submitted_on", date=date_label(card.submitted_at, lang)))
     st.caption(" · ".join(parts))
@@ -61,23 +64,23 @@ def header(view: View, card) -> None:
 def metrics(view: View, card) -> None:
     tr, lang, o = view.tr, view.lang, card.overall
     c = st.columns(4)
-    c[0].metric(tr("lao_metric_rate"), card_view.percent(o["pass_rate"]), help=tr("lao_metric_rate_help"))
-    c[0].caption(tr("lao_metric_rate_delta", n_pass=o["n_pass"], n_judged=o["n_judged"]))
-    pct = "–" if card_view._nan(o.get("percentile")) or o.get("n_peers", 0) < 2 else f"{o['percentile']:.0f}"
-    c[1].metric(tr("lao_metric_percentile"), pct, help=tr("lao_metric_percentile_help"))
-    c[1].caption(f"{card_view.peer_group_label(card, lang)} ({o['n_peers']:,})" if pct != "–" else tr("lao_no_peers"))
-    c[2].metric(tr("lao_metric_change"), card_view.points(o.get("change"), lang), help=tr("lao_metric_change_help"))
+    c[0].metric(tr("lao_metric_rate"), pct(o.pass_rate), help=tr("lao_metric_rate_help"))
+    c[0].caption(tr("lao_metric_rate_delta", n_pass=o.n_pass, n_judged=o.n_judged))
+    rank = f"{o.percentile:.0f}" if o.ranked else "–"
+    c[1].metric(tr("lao_metric_percentile"), rank, help=tr("lao_metric_percentile_help"))
+    c[1].caption(f"{text.peer_group_label(card, lang)} ({o.n_peers:,})" if o.ranked else tr("lao_no_peers"))
+    c[2].metric(tr("lao_metric_change"), points(o.change, lang), help=tr("lao_metric_change_help"))
     c[2].caption(year_label(card.prev_year, lang) if card.prev_year else "–")
     c[3].metric(tr("lao_metric_todo"), f"{len(card.fix_first):,}", help=tr("lao_metric_todo_help"))
-    if o.get("small_group") and pct != "–":
+    if o.small_group and o.ranked:
         st.caption(tr("lao_small_group", n=MIN_PEERS))
-    st.markdown("\n".join(f"- {md(line)}" for line in card_view.summary_lines(card, lang)))
+    st.markdown("\n".join(f"- {md(line)}" for line in text.summary_lines(card, lang)))
 
 
 def downloads(view: View, card) -> None:
     tr, lang, v, scope = view.tr, view.lang, view.v, view.scope
     code, year = card.lao["lao_code"], card.year
-    stem = card_view.file_stem(card)
+    stem = text.file_stem(card)
     st.subheader(tr("lao_downloads"))
     c = st.columns(3)
     c[0].download_button(tr("lao_download_pdf"), lambda: data.lao_report_pdf(v, scope, code, year, "th"),
@@ -87,59 +90,63 @@ def downloads(view: View, card) -> None:
                          f"{stem}-en.pdf", "application/pdf", key="lao_pdf_en", icon=":material/translate:")
     c[2].download_button(tr("lao_download_xlsx"), lambda: data.lao_scorecard_xlsx(v, scope, code, year, lang),
                          f"{stem}.xlsx", XLSX, key="lao_xlsx", icon=":material/table:")
-    st.caption(tr("lao_public_link"))
-    st.code(card_view.public_url(code, year, lang), language=None)
+    note, url = text.online_note(card, lang)
+    st.caption(note)
+    if url:
+        st.code(url, language=None)
 
 
 def domains_section(view: View, card) -> None:
     tr, lang, d = view.tr, view.lang, card.domains.dropna(subset=["vs_peers"])
     summary = tr("lao_domains_summary", above=int((d["vs_peers"] > 0).sum()),
                  below=int((d["vs_peers"] < 0).sum())) if len(d) else tr("lao_no_peers")
-    ui.chart_with_table(card_view.domain_figure(card, lang), card_view.domain_rows(card, lang), f"{card_view.file_stem(card)}-domains",
+    ui.chart_with_table(charts.scorecard_domains(card, lang), tables.domain_rows(card, lang),
+                        f"{text.file_stem(card)}-domains",
                         summary=summary, key="lao_domains")
 
 
 def fix_section(view: View, card) -> None:
     tr, lang = view.tr, view.lang
     st.caption(tr("lao_fix_how"))
-    table = card_view.fix_rows(card, lang)
+    table = tables.fix_rows(card, lang)
     if table.empty:
         st.success(tr("lao_sum_all_pass"), icon=":material/task_alt:")
         return
     st.table(table, hide_index=True)
-    ui.downloads(table, f"{card_view.file_stem(card)}-fix-first", key="lao_fix")
+    ui.downloads(table, f"{text.file_stem(card)}-fix-first", key="lao_fix")
 
 
 def table_section(view: View, card) -> None:
     tr, lang = view.tr, view.lang
     st.caption(tr("illustrative_note"))
-    rows = card_view.indicator_rows(card, lang)
+    rows = tables.indicator_rows(card, lang)
     names = {int(r.domain): f"{tr('domain')} {r.domain} {getattr(r, f'name_{lang}')}"
              for r in card.domains.itertuples()}
     for dom, part in rows.groupby("domain", sort=True):
         st.markdown(f"**{md(names.get(dom, dom))}**")
         st.table(part.drop(columns="domain"), hide_index=True)
-    ui.downloads(rows.drop(columns="domain"), f"{card_view.file_stem(card)}-indicators", key="lao_table")
+    ui.downloads(rows.drop(columns="domain"), f"{text.file_stem(card)}-indicators", key="lao_table")
 
 
 def trend_section(view: View, card) -> None:
     tr, lang = view.tr, view.lang
     overall = card.trend[(card.trend["domain"] == "all") & card.trend["submitted"]]
-    summary = tr("lao_trend_summary", values=", ".join(f"{y}: {card_view.percent(p)}" for y, p in
+    summary = tr("lao_trend_summary", values=", ".join(f"{y}: {pct(p)}" for y, p in
                                                        zip(overall["year"], overall["pass_rate"])))
-    ui.chart_with_table(card_view.trend_figure(card, lang), card_view.trend_rows(card, lang), f"{card_view.file_stem(card)}-trend",
+    ui.chart_with_table(charts.scorecard_trend(card, lang), tables.trend_rows(card, lang),
+                        f"{text.file_stem(card)}-trend",
                         summary=summary, key="lao_trend")
     prev = year_label(card.prev_year, lang) if card.prev_year else "–"
     st.markdown(f"**{md(tr('lao_changes_title', prev=prev))}**")
-    changes = card_view.change_rows(card, lang)
+    changes = tables.change_rows(card, lang)
     if changes.empty:
         st.caption(tr("lao_changes_none"))
     else:
         st.table(changes, hide_index=True)
     with st.expander(tr("lao_history_title")):
-        history = card_view.history_rows(card, lang)
+        history = tables.history_rows(card, lang)
         st.dataframe(history, hide_index=True, width="stretch")
-        ui.downloads(history, f"{card_view.file_stem(card)}-history", key="lao_history")
+        ui.downloads(history, f"{text.file_stem(card)}-history", key="lao_history")
 
 
 def render(view: View) -> None:
@@ -160,7 +167,7 @@ def render(view: View) -> None:
     ui.remember("lao", code)
     header(view, card)
     if not card.has_results:
-        st.info(card_view.summary_lines(card, lang)[0], icon=":material/hourglass_empty:")
+        st.info(text.summary_lines(card, lang)[0], icon=":material/hourglass_empty:")
         done = sorted(card.trend.loc[card.trend["submitted"], "year"].unique())
         if done:
             st.caption(tr("lao_no_results_other", years=", ".join(str(y) for y in done)))
@@ -173,3 +180,4 @@ def render(view: View) -> None:
         if tab.open:
             with tab:
                 sections[name](view, card)
+

@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard import data, filters, ui
 from dashboard.context import View
+from dashboard.format import indicator_label
 from scoring.catalogue import domains, parse_targets
 from scoring.laotypes import type_name
 from scoring.peers import MIN_PEERS, SIZE_LABELS
@@ -17,7 +18,7 @@ def catalogue_table(cat: pd.DataFrame, view: View) -> pd.DataFrame:
     return pd.DataFrame({
         tr("col_code"): cat["code"],
         tr("col_domain"): cat["domain"],
-        tr("col_indicator"): [ui.indicator_label("", n, p).strip() for n, p in
+        tr("col_indicator"): [indicator_label("", n, p).strip() for n, p in
                               zip(cat[f"name_{lang}"], cat["provenance"])],
         tr("col_measure"): cat["measure"].map(lambda m: tr(f"measure_{m}")),
         tr("col_target"): [target_text(t, ts, lang) for t, ts in zip(cat["target"], cat["targets"])],

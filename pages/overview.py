@@ -8,7 +8,8 @@ import streamlit as st
 import geo
 from dashboard import charts, data, filters, nav, ui
 from dashboard.context import View
-from dashboard.i18n import pct, signed, year_label
+from dashboard.format import pct, signed
+from dashboard.i18n import year_label
 from scoring.areas import LOW_COVERAGE, area_table, distribution, movers
 from scoring.catalogue import domains
 from scoring.laotypes import type_name

@@ -11,7 +11,8 @@ import geo
 from dashboard import data, filters, nav, ui
 from dashboard import province_view as pv
 from dashboard.context import View
-from dashboard.i18n import pct, signed, year_label
+from dashboard.format import display_names, indicator_label, pct, signed
+from dashboard.i18n import year_label
 from scoring import anomalies, compare as cmp
 from scoring.catalogue import domains as domain_table
 from scoring.peers import MIN_PEERS, SIZE_LABELS
@@ -45,7 +46,7 @@ class Province:
 
     @property
     def names(self) -> dict:
-        return dict(zip(self.table["lao_code"], self.table["name"]))
+        return dict(zip(self.table["lao_code"], display_names(self.table, self.view.lang)))
 
     def of_type(self, df: pd.DataFrame) -> pd.DataFrame:
         return df if self.type_code == ALL else df[df["type"] == self.type_code]
@@ -75,12 +76,12 @@ def _load(view: View) -> Province | None:
     cat = data.catalogue(v, year)
     laos = keep(cmp.with_attributes(data.laos(v).query("province_code == @code"), provs.reset_index()))
     table = cmp.lao_table(laos, doms, previous, cmp.peer_ranks(nation), data.submissions(v, scope, year, code),
-                          district_names, lang)
+                          district_names)
     return Province(view=view, year=year, code=code, name=provs.at[code, f"name_{lang}"],
                     region=provs.at[code, "region6"], type_code=type_code, nation=nation, previous=previous,
                     domains=doms, table=table, district_names=district_names,
                     domain_names=domain_table()[f"name_{lang}"],
-                    indicator_names={k: ui.indicator_label("", n, p).strip() for k, n, p in zip(
+                    indicator_names={k: indicator_label("", n, p).strip() for k, n, p in zip(
                         cat["code"], cat[f"name_{lang}"], cat["provenance"])})
 
 
@@ -128,7 +129,7 @@ def _laos(c: Province) -> None:
     t, doms = cmp.sort_table(cmp.search(c.table, q or ""), sort), [f"d{d}" for d in cmp.DOMAINS]
     config = {k: NUM(format="%.1f", help=c.domain_label(k[1:])) for k in doms} | {"lao_code": LINK, "pass_rate": NUM(
         format="%.1f"), "change": NUM(format="%+.1f"), "percentile": NUM(format="%.0f")}
-    pv.table(cmp.table_view(t, c.view.lang, c.link, lambda s: tr(f"province_state_{s}")), f"{c.tag}-laos", None,
+    pv.table(pv.table_view(t, c.view.lang, c.link, lambda s: tr(f"province_state_{s}")), f"{c.tag}-laos", None,
            tr("province_n_shown", n=len(t), total=len(c.table)) + " · " + tr("province_table_note", min=MIN_PEERS),
            config, heat=["pass_rate", *doms], height=460)
 
@@ -174,12 +175,12 @@ def _compare(c: Province) -> None:
         return
     heads = {k: f"{names[k]} ({k})" for k in codes}      # LAO names are data, not message keys
     wide = cmp.compare_domains(c.domains, codes)
-    text = cmp.mark_extremes(wide, codes).assign(spread=wide["spread"].round(1))
+    text = pv.mark_extremes(wide, codes).assign(spread=wide["spread"].round(1))
     pv.table(text.rename(columns=heads).rename_axis("domain").reset_index().assign(domain=lambda x: x["domain"].map(
         c.domain_label)), f"{c.tag}-compare", tr("province_compare_domains"), tr("province_compare_domains_note"),
         marks=True)
     ind = cmp.compare_indicators(data.results(c.view.v, c.view.scope, year=c.year, province=c.code), codes)
-    ind[codes] = cmp.outcome_text(ind[codes], OUTCOME_LABELS[c.view.lang])
+    ind[codes] = pv.outcome_text(ind[codes], OUTCOME_LABELS[c.view.lang])
     ind.insert(1, "indicator", ind["indicator_code"].map(c.indicator_names))
     pv.table(ind.assign(differs=ind["differs"].map({True: "≠", False: ""})).rename(columns=heads), f"{c.tag}-compare-ind",
            tr("province_compare_indicators"), f'{tr("province_compare_ind_note")} · {tr("illustrative_note")}',
@@ -197,9 +198,9 @@ def _matrix(c: Province) -> None:
                          default=cmp.MATRIX_SORTS[0], key="province_msort", format_func=sorts.get)
     res = data.results(c.view.v, c.view.scope, year=c.year, province=c.code)
     res = res[res["lao_code"].isin(c.table["lao_code"]) & ((res["domain"].astype(str) == dom) | (dom == ALL))]
-    m = cmp.matrix_view(res, sort)
+    m = pv.matrix_view(res, sort)
     m.insert(0, "name", m.index.map(c.names))
-    legend = " · ".join(f"{s} {OUTCOME_LABELS[c.view.lang][o]}" for o, s in cmp.SYMBOLS.items())
+    legend = " · ".join(f"{s} {OUTCOME_LABELS[c.view.lang][o]}" for o, s in pv.SYMBOLS.items())
     pv.table(m.reset_index(), f"{c.tag}-matrix", None, f'{legend} · {tr("province_matrix_blank")}', {
         i: st.column_config.TextColumn(help=c.indicator_names[i]) for i in m.columns if i in c.indicator_names},
         height=460)

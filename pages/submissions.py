@@ -9,9 +9,11 @@ import pandas as pd
 import streamlit as st
 
 import geo
+
 from dashboard import data, filters, ui
 from dashboard.context import View
-from dashboard.i18n import date_label, num, pct, year_label
+from dashboard.format import num, pct
+from dashboard.i18n import date_label, year_label
 from scoring import progress
 from scoring.laotypes import TYPE_CODES, display_name, type_name
 

@@ -132,10 +132,10 @@ def _submissions_and_values(rng, laos, indicators, rounds):
         next_id += len(subs)
 
         # One row per submission × applicable indicator.
-        applies = typed_targets(cat).merge(cat[["code", "measure"]], on="code")   # each type's own target
+        applies = typed_targets(cat).merge(cat[["code", "measure", "countable"]], on="code")   # own targets
         rows = subs[["id", "lao_code"]].merge(laos[["code", "type", "district_code"]], left_on="lao_code",
                                               right_on="code").drop(columns="code")
-        rows = rows.merge(applies[["type", "code", "measure", "target"]], on="type")
+        rows = rows.merge(applies[["type", "code", "measure", "target", "countable"]], on="type")
         li = lao_index.loc[rows["lao_code"]].to_numpy()
         m = len(rows)
         codes = rows["code"].to_numpy()
@@ -152,7 +152,9 @@ def _submissions_and_values(rng, laos, indicators, rounds):
 
         frame = np.maximum(1, np.round(scale * rng.lognormal(0, 0.5, m)))
         pct = np.clip(target + 14 * z, 0, 100)
-        delivered = np.floor(frame * pct / 100 * 10) / 10
+        # things that are counted (spots, lamps, people) come in whole units; lengths and areas to 0.1
+        step = np.where(rows["countable"].fillna(0).astype(bool).to_numpy(), 1.0, 10.0)
+        delivered = np.floor(frame * pct / 100 * step) / step
         is_count, is_yesno = measure == "count", measure == "yesno"
         frame[is_count | is_yesno] = 1
         delivered[is_count] = np.maximum(0, np.round(target[is_count] + 1.2 * z[is_count]))

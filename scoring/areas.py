@@ -6,16 +6,11 @@ This and the coverage threshold are the dashboard's own conventions.
 """
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
+from .rates import COUNT_COLUMNS, pass_rate, share
+
 LOW_COVERAGE = 80.0   # % of LAOs submitted below which an area's figure is marked as incomplete
-COUNTS = ["n_pass", "n_fail", "n_not_done", "n_no_service"]
-
-
-def pooled_rate(df: pd.DataFrame) -> float:
-    denom = df["n_pass"].sum() + df["n_fail"].sum() + df["n_not_done"].sum()
-    return float(100.0 * df["n_pass"].sum() / denom) if denom else np.nan
 
 
 def area_table(summary: pd.DataFrame, laos: pd.DataFrame, by: str | None,
@@ -28,19 +23,16 @@ def area_table(summary: pd.DataFrame, laos: pd.DataFrame, by: str | None,
     """
     keys = [by] if by else []
     base = laos[["lao_code", *keys]].drop_duplicates("lao_code")
-    cur = base.merge(summary[["lao_code", *COUNTS, "pass_rate"]], on="lao_code", how="left")
+    cur = base.merge(summary[["lao_code", *COUNT_COLUMNS, "pass_rate"]], on="lao_code", how="left")
     cur["submitted"] = cur["n_pass"].notna()
     cur["all_pass"] = cur["submitted"] & (cur["n_fail"] == 0) & (cur["n_not_done"] == 0) & (cur["n_pass"] > 0)
     grouped = cur.groupby(keys, dropna=False) if keys else cur.groupby(lambda _: 0)
     out = grouped.agg(n_laos=("lao_code", "size"), n_submitted=("submitted", "sum"),
                       n_all_pass=("all_pass", "sum"), n_pass=("n_pass", "sum"), n_fail=("n_fail", "sum"),
                       n_not_done=("n_not_done", "sum"), median_rate=("pass_rate", "median"))
-    out["coverage"] = 100.0 * out["n_submitted"] / out["n_laos"]
-    denom = out["n_pass"] + out["n_fail"] + out["n_not_done"]
-    out["pass_rate"] = np.where(denom > 0, 100.0 * out["n_pass"] / denom.where(denom > 0, 1), np.nan)
-    out["all_pass_share"] = np.where(out["n_submitted"] > 0,
-                                     100.0 * out["n_all_pass"] / out["n_submitted"].where(out["n_submitted"] > 0, 1),
-                                     np.nan)
+    out["coverage"] = 100.0 * share(out["n_submitted"], out["n_laos"])
+    out["pass_rate"] = pass_rate(out)
+    out["all_pass_share"] = 100.0 * share(out["n_all_pass"], out["n_submitted"])
     out["low_coverage"] = out["coverage"] < LOW_COVERAGE
     if prev is not None:
         before = area_table(prev, laos, by)
@@ -71,8 +63,7 @@ def outcome_shares(counts: pd.DataFrame, by: list[str]) -> pd.DataFrame:
         if o not in wide.columns:
             wide[o] = 0
     wide["assessed"] = wide["pass"] + wide["fail"] + wide["not_done"]
-    safe = wide["assessed"].where(wide["assessed"] > 0)
-    wide["pass_rate"] = 100.0 * wide["pass"] / safe
-    wide["fail_share"] = 100.0 * (wide["fail"] + wide["not_done"]) / safe
+    wide["pass_rate"] = 100.0 * share(wide["pass"], wide["assessed"])
+    wide["fail_share"] = 100.0 * share(wide["fail"] + wide["not_done"], wide["assessed"])
     wide.columns.name = None
     return wide.reset_index()

@@ -17,6 +17,7 @@ import yaml
 
 from .errors import Problem, ValidationError
 from .laotypes import TYPE_CODES
+from .rates import DOMAINS
 
 CATALOGUE_DIR = Path(__file__).parent / "catalogues"
 MEASURES = ("ratio", "count", "yesno")
@@ -24,8 +25,10 @@ PROVENANCE = ("verified", "illustrative")
 CODE_RE = re.compile(r"^([1-8])\.(\d{2})$")
 REQUIRED = ("code", "name_th", "name_en", "measure", "target", "applies_to", "frame_th", "frame_en",
             "delivered_th", "delivered_en", "provenance")
-OPTIONAL = ("mission_th", "mission_en", "unit_th", "unit_en", "source", "targets",
+OPTIONAL = ("mission_th", "mission_en", "unit_th", "unit_en", "source", "countable", "targets",
             "frame_help_th", "frame_help_en", "delivered_help_th", "delivered_help_en")
+# `countable`: the unit counts whole things (spots, signals, vehicles), so amounts round up to whole units
+TRUE, FALSE = ("true", "yes", "1", "ใช่"), ("false", "no", "0", "ไม่ใช่")
 COLUMNS = ("code", "domain", *REQUIRED[1:], *OPTIONAL)
 
 
@@ -59,7 +62,7 @@ def domains() -> pd.DataFrame:
                                        f"{where}: cannot be read ({reason})")], "catalogue") from exc
     ok = isinstance(rows, list) and all(isinstance(r, dict) for r in rows)
     if ok:
-        ok = sorted(str(r.get("domain")) for r in rows) == [str(d) for d in range(1, 9)] and not any(
+        ok = sorted(str(r.get("domain")) for r in rows) == list(DOMAINS) and not any(
             _blank(r.get(k)) for r in rows for k in ("name_th", "name_en"))
     if not ok:
         raise ValidationError([Problem(
@@ -124,6 +127,18 @@ def _blank(v) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v)) or (isinstance(v, str) and not v.strip())
 
 
+def _flag(v) -> bool | None:
+    """An optional yes/no field: True, False, or None when it is neither (blank means False)."""
+    if _blank(v):
+        return False
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, (int, float)) and v in (0, 1):
+        return bool(v)
+    text = str(v).strip().casefold()
+    return True if text in TRUE else False if text in FALSE else None
+
+
 def validate_records(records: list[dict], source: str = "catalogue") -> pd.DataFrame:
     """Check every record; raise ValidationError listing all problems, else return the indicator frame."""
     problems: list[Problem] = []
@@ -175,6 +190,10 @@ def validate_records(records: list[dict], source: str = "catalogue") -> pd.DataF
         if not _blank(prov) and prov not in PROVENANCE:
             bad(i, "provenance", f"{code}: ที่มา '{prov}' ต้องเป็น verified หรือ illustrative",
                 f"{code}: provenance '{prov}' must be verified or illustrative")
+        countable = _flag(rec.get("countable"))
+        if countable is None:
+            bad(i, "countable", f"{code}: countable ต้องเป็น true หรือ false ไม่ใช่ '{rec.get('countable')}'",
+                f"{code}: countable must be true or false, not '{rec.get('countable')}'")
         if prov == "verified" and _blank(rec.get("source")):
             bad(i, "source", f"{code}: ตัวชี้วัดที่ยืนยันแล้วต้องระบุแหล่งที่มา", f"{code}: a verified indicator needs a source")
         row = {c: (None if _blank(rec.get(c)) else rec.get(c)) for c in COLUMNS}
@@ -182,6 +201,7 @@ def validate_records(records: list[dict], source: str = "catalogue") -> pd.DataF
                    applies_to=";".join(t for t in TYPE_CODES if t in (types or [])))
         row["target"] = float(target) if ok else None
         row["targets"] = format_targets(targets)
+        row["countable"] = bool(countable)
         rows.append(row)
     if not rows and not problems:
         bad(None, None, "ไม่มีตัวชี้วัด", "no indicators")

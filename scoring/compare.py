@@ -10,15 +10,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .laotypes import BY_CODE, display_name, type_name
-from .peers import MIN_PEERS, SIZE_LABELS, percentiles, size_band
+from .peers import MIN_PEERS, peer_keys, percentiles, size_band
+from .rates import ASSESSED, DOMAINS, assessed, pooled_rate, share
+from .rules import OUTCOMES
 
-DOMAINS = tuple(str(d) for d in range(1, 9))
-ASSESSED = ("n_pass", "n_fail", "n_not_done")
 # Sort keys of the LAO table: a leading '-' means highest first. Rows with no value always go last.
 SORTS = ("pass_rate", "-pass_rate", "change", "-change", "percentile", "code")
 MATRIX_SORTS = ("problems", "code")
-SYMBOLS = {"pass": "✓", "fail": "✗", "not_done": "!", "no_service": "○"}
 PROBLEMS = ("fail", "not_done")          # outcomes an LAO needs support with
 MAX_COMPARE = 5
 
@@ -29,14 +27,6 @@ def with_attributes(frame: pd.DataFrame, provinces: pd.DataFrame) -> pd.DataFram
     out = frame.merge(reg, on="province_code", how="left")
     out["size_band"] = size_band(out["population"])
     return out
-
-
-def pooled_rate(frame: pd.DataFrame) -> float:
-    """100 × Σ pass ÷ Σ (pass + fail + not carried out) over a set of LAOs; NaN when nothing was assessed."""
-    if frame.empty:
-        return np.nan
-    denom = float(frame[list(ASSESSED)].to_numpy().sum())
-    return 100.0 * float(frame["n_pass"].sum()) / denom if denom else np.nan
 
 
 def headline(nation: pd.DataFrame, province: str, previous: pd.DataFrame | None = None) -> dict:
@@ -57,22 +47,21 @@ def headline(nation: pd.DataFrame, province: str, previous: pd.DataFrame | None 
 def peer_ranks(nation: pd.DataFrame, scope: str = "nation") -> pd.DataFrame:
     """Percentile of each LAO's overall pass rate among its peers (same type and size band) at a scope.
     nation needs type, size_band, province_code, region, pass_rate. Indexed by lao_code."""
-    keys = {"province": ["province_code"], "region": ["region"], "nation": []}[scope]
-    ranks = percentiles(nation, "pass_rate", ["type", "size_band", *keys])
+    ranks = percentiles(nation, "pass_rate", peer_keys(nation, scope))
     ranks.index = nation["lao_code"].to_numpy()
     return ranks
 
 
 def lao_table(laos: pd.DataFrame, domains: pd.DataFrame, previous: pd.DataFrame | None, ranks: pd.DataFrame,
-              states: pd.DataFrame, districts: pd.Series | None = None, lang: str = "th") -> pd.DataFrame:
+              states: pd.DataFrame, districts: pd.Series | None = None) -> pd.DataFrame:
     """One row per LAO of the province, with or without results.
 
     laos: registry rows (with size_band); domains: the round's summaries of these LAOs, every domain;
     previous: overall summaries of the round before (None: no such round); ranks: peer_ranks();
     states: submissions; districts: district code → name, for the `district` column.
-    Columns: lao_code, name_th, name_en, name (as officials write it, in `lang`), type, district_code,
-    district, size_band, state, pass_rate, d1..d8, n_pass, n_assessed, change, percentile, n_peers,
-    small_group.
+    Columns: lao_code, name_th, name_en, type, district_code, district, size_band, state, pass_rate,
+    d1..d8, n_pass, n_assessed, n_fail, n_not_done, change, percentile, n_peers, small_group (names for
+    display are the page's: dashboard.format.display_names).
     """
     cols = ["lao_code", "name_th", "name_en", "type", "district_code", "size_band"]
     t = laos[cols].set_index("lao_code")
@@ -83,14 +72,13 @@ def lao_table(laos: pd.DataFrame, domains: pd.DataFrame, previous: pd.DataFrame 
         t[f"d{d}"] = rates[d].reindex(t.index) if d in rates else np.nan
     overall = domains[domains["domain"] == "all"].set_index("lao_code")
     t["n_pass"] = overall["n_pass"].reindex(t.index)
-    t["n_assessed"] = overall[list(ASSESSED)].sum(axis=1).reindex(t.index)
+    t["n_assessed"] = assessed(overall).reindex(t.index)
     t["n_fail"] = overall["n_fail"].reindex(t.index)
     t["n_not_done"] = overall["n_not_done"].reindex(t.index)
     prev = previous.set_index("lao_code")["pass_rate"] if previous is not None else pd.Series(dtype=float)
     t["change"] = t["pass_rate"] - prev.reindex(t.index)
     t = t.join(ranks[["percentile", "n_peers", "small_group"]], how="left")
     t["small_group"] = t["small_group"].astype("boolean").fillna(True) & t["pass_rate"].notna()
-    t["name"] = [display_name(n, ty, lang, e) for n, ty, e in zip(t["name_th"], t["type"], t["name_en"])]
     t["district"] = t["district_code"].map(districts) if districts is not None else None
     return t.reset_index()
 
@@ -123,8 +111,7 @@ def district_rates(table: pd.DataFrame, exclude_types=("pao",)) -> pd.DataFrame:
     t = t.assign(n_laos=1, has_result=t["n_assessed"].notna().astype(int))
     g = t.groupby("district_code")[["n_pass", "n_assessed", "n_laos", "has_result"]].sum(min_count=0)
     out = g.rename(columns={"has_result": "n_with_results"}).reset_index()
-    out["pass_rate"] = np.where(out["n_assessed"] > 0, 100.0 * out["n_pass"] / out["n_assessed"].where(
-        out["n_assessed"] > 0, 1), np.nan)
+    out["pass_rate"] = 100.0 * share(out["n_pass"], out["n_assessed"])
     out["low_coverage"] = out["n_with_results"] < 0.5 * out["n_laos"]
     return out
 
@@ -137,7 +124,7 @@ def peer_groups(nation: pd.DataFrame, type_code: str, band: str, province: str, 
     Columns: scope, n_peers (LAOs with results), median_pass, median_assessed, median_rate, q1, q3, small.
     """
     same = nation[(nation["type"] == type_code) & (nation["size_band"] == band) & nation["pass_rate"].notna()]
-    same = same.assign(n_assessed=same[list(ASSESSED)].sum(axis=1))
+    same = same.assign(n_assessed=assessed(same))
     parts = {"province": same[same["province_code"] == province], "region": same[same["region"] == region],
              "nation": same}
     rows = [{"scope": s, "n_peers": len(p), "median_pass": p["n_pass"].median(),
@@ -208,17 +195,6 @@ def compare_domains(domains: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
     return wide
 
 
-def mark_extremes(wide: pd.DataFrame, codes: list[str], min_spread: float = 10.0, digits: int = 1) -> pd.DataFrame:
-    """Text version of compare_domains(): the highest value of a row gets ▲ and the lowest ▼ when the
-    row's spread is at least `min_spread` points, so the difference never rests on colour alone."""
-    vals = wide[list(codes)]
-    show = wide["spread"].to_numpy()[:, None] >= min_spread
-    hi = show & (vals.to_numpy() == vals.max(axis=1).to_numpy()[:, None])
-    lo = show & (vals.to_numpy() == vals.min(axis=1).to_numpy()[:, None])
-    text = vals.map(lambda v: "–" if pd.isna(v) else f"{v:.{digits}f}")
-    return text + np.where(hi, " ▲", np.where(lo, " ▼", ""))
-
-
 def compare_indicators(results: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
     """Outcome per indicator (rows) × chosen LAO (columns), with `differs` True where the LAOs to which
     the indicator applies do not all have the same outcome. Differing rows first, then by code."""
@@ -257,76 +233,11 @@ def indicator_problems(results: pd.DataFrame) -> pd.DataFrame:
     """Per indicator: LAOs assessed, passing, failing, not carried out, and how many and what share have
     a problem (fail or not carried out); most LAOs with a problem first: where support is needed most."""
     counts = pd.crosstab([results["indicator_code"], results["domain"]], results["outcome"].astype(str))
-    for o in SYMBOLS:
+    for o in OUTCOMES:
         if o not in counts:
             counts[o] = 0
-    out = counts[list(SYMBOLS)].reset_index()
+    out = counts[list(OUTCOMES)].reset_index()
     out["n_assessed"] = out["pass"] + out["fail"] + out["not_done"]
     out["n_problems"] = out["fail"] + out["not_done"]
-    out["problem_share"] = np.where(out["n_assessed"] > 0, 100.0 * out["n_problems"] /
-                                    out["n_assessed"].where(out["n_assessed"] > 0, 1), np.nan)
+    out["problem_share"] = 100.0 * share(out["n_problems"], out["n_assessed"])
     return out.sort_values(["n_problems", "indicator_code"], ascending=[False, True], ignore_index=True)
-
-
-# --- heat-map colours -----------------------------------------------------------------------------------
-
-# Viridis in 10 steps (colour-blind safe, as the maps use); dark for low values, yellow for high. The
-# number is always printed in the cell, so the colour only adds to it.
-VIRIDIS = ("#440154", "#482878", "#3e4989", "#31688e", "#26828e", "#1f9e89", "#35b779", "#6ece58",
-           "#b5de2b", "#fde725")
-
-
-def heat_css(values: pd.DataFrame, low: float = 0.0, high: float = 100.0) -> pd.DataFrame:
-    """CSS (background and a readable text colour) per cell of numeric `values`; empty for missing ones."""
-    v = values.to_numpy(dtype="float64", na_value=np.nan)
-    step = np.clip(((v - low) / (high - low) * len(VIRIDIS)).astype("float64"), 0, len(VIRIDIS) - 1)
-    idx = np.nan_to_num(step, nan=0).astype(int)
-    bg = np.asarray(VIRIDIS, dtype=object)[idx]
-    fg = np.where(idx < 5, "#ffffff", "#000000")
-    css = np.where(np.isnan(v), "", "background-color: " + bg + "; color: " + fg)
-    return pd.DataFrame(css, index=values.index, columns=values.columns)
-
-
-# --- tables as shown ----------------------------------------------------------------------------------
-
-def table_view(table: pd.DataFrame, lang: str, link, state_label) -> pd.DataFrame:
-    """The LAO table as shown: the code becomes the scorecard link (`link(code)`), codes become names
-    (`state_label(state)` for submission states), and the peer count carries ⚠ for too-small groups."""
-    rates = ["pass_rate", *[f"d{d}" for d in DOMAINS]]
-    out = table[["lao_code", "name", "type", "district", "size_band", "state", *rates, "change", "percentile"]]
-    peers = table["n_peers"].map(lambda n: "–" if pd.isna(n) else f"{n:.0f}").astype(str)
-    return out.assign(lao_code=table["lao_code"].map(link), type=table["type"].map(
-        lambda x: type_name(x, lang, True) if lang == "th" else BY_CODE[x].short_en),
-                      size_band=table["size_band"].map(SIZE_LABELS[lang]), state=table["state"].map(state_label),
-                      peers=peers.where(~table["small_group"].astype(bool), peers + " ⚠"))
-
-
-def symbols(frame: pd.DataFrame) -> pd.DataFrame:
-    """Outcome names to the matrix symbols (✓ ✗ ! ○); anything else (not applicable) becomes empty."""
-    return frame.apply(lambda s: s.map(SYMBOLS)).fillna("")
-
-
-def matrix_view(results: pd.DataFrame, sort: str = "problems") -> pd.DataFrame:
-    """outcome_matrix() with outcomes shown as symbols."""
-    m = outcome_matrix(results, sort)
-    return pd.concat([m[["n_fail", "n_not_done"]], symbols(m.drop(columns=["n_fail", "n_not_done"]))], axis=1)
-
-
-def outcome_text(frame: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
-    """Outcome names to 'symbol label' (e.g. '✗ ไม่ผ่าน'); not applicable becomes empty."""
-    return frame.apply(lambda s: s.map(lambda o: f"{SYMBOLS[o]} {labels[o]}" if o in labels else ""))
-
-
-MARK_CSS = {"▲": "background-color: #d4e6f5", "▼": "background-color: #fbe0c3", "≠": "background-color: #fff3c4"}
-
-
-def mark_css(frame: pd.DataFrame) -> pd.DataFrame:
-    """CSS for comparison tables: cells marked ▲ (highest) light blue, ▼ (lowest) light orange, and whole
-    rows marked ≠ (outcomes differ) light yellow. The marks are in the text, so colour only repeats them."""
-    text = frame.astype(str).fillna("")
-    differs = text.apply(lambda col: col.eq("≠")).any(axis=1).to_numpy()
-    css = pd.DataFrame(np.repeat(np.where(differs, MARK_CSS["≠"], "")[:, None], frame.shape[1], axis=1),
-                       index=frame.index, columns=frame.columns)
-    for mark in ("▲", "▼"):
-        css = css.mask(text.apply(lambda col: col.str.endswith(mark)), MARK_CSS[mark])
-    return css

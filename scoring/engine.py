@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .rates import pass_rate
 from .catalogue import typed_targets
 from .rules import NO_SERVICE, NOT_DONE, OUTCOMES, PASS, FAIL, RULES
 
@@ -54,7 +55,7 @@ def rollup(results: pd.DataFrame, by: tuple[str, ...] = ("lao_code", "year")) ->
     """Counts per outcome and pass_rate per `by` × domain, plus domain 'all'.
 
     pass_rate = 100 × pass / (pass + fail + not_done); empty (NaN) when that sum is 0, because
-    'no such service' is not counted against an LAO (FACTS.md). Domain is a string: '1'…'8', 'all'.
+    'no such service' is not counted against an LAO (scoring.rates). Domain is a string: '1'…'8', 'all'.
     """
     by = list(by)
     codes = results["outcome"].cat.codes.to_numpy()
@@ -69,8 +70,7 @@ def rollup(results: pd.DataFrame, by: tuple[str, ...] = ("lao_code", "year")) ->
 
 
 def add_pass_rate(counts: pd.DataFrame) -> pd.DataFrame:
-    denom = counts["n_pass"] + counts["n_fail"] + counts["n_not_done"]
-    counts["pass_rate"] = np.where(denom > 0, 100.0 * counts["n_pass"] / denom.where(denom > 0, 1), np.nan)
+    counts["pass_rate"] = pass_rate(counts).to_numpy()
     return counts
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .rates import share
+
 TO_FIX = ("fail", "not_done")
 NEARBY_LIMIT = 3
 
@@ -30,12 +32,14 @@ def _ceil(x: pd.Series, decimals: pd.Series) -> pd.Series:
 def amounts(ind: pd.DataFrame) -> pd.DataFrame:
     """For rows with measure, target, frame, delivered: `goal` (the delivered figure (2) that reaches
     the target), `needed` (how much more than now, never below 0; NaN when the frame is missing),
-    `decimals` (figures are whole numbers when the LAO's own figures are, else one decimal), and
+    `decimals` (whole numbers for things that are counted (`countable`: spots, vehicles, people)
+    and when the LAO's own figures are whole, else one decimal), and
     `shortfall`: the share of the target still missing (0-1; 1 when nothing was carried out)."""
     measure, t = ind["measure"], ind["target"].astype(float)
     f = pd.to_numeric(ind["frame"], errors="coerce").astype(float)
     d = pd.to_numeric(ind["delivered"], errors="coerce").astype(float)
-    decimals = pd.Series(np.where(_is_whole(f) & _is_whole(d), 0, 1), index=ind.index)
+    countable = ind["countable"].fillna(0).astype(bool) if "countable" in ind else False
+    decimals = pd.Series(np.where(countable | (_is_whole(f) & _is_whole(d)), 0, 1), index=ind.index)
     ratio, count = measure == "ratio", measure == "count"
     raw_goal = np.select([ratio, count], [t * f / 100.0, t], 1.0)
     goal = _ceil(pd.Series(raw_goal, index=ind.index), decimals)
@@ -63,8 +67,7 @@ def rank(indicators: pd.DataFrame, type_outcomes: pd.DataFrame) -> pd.DataFrame:
                                            "n_judged": "peer_judged"})[["code", "peer_pass", "peer_judged"]]
     todo = todo.merge(counts, on="code", how="left")
     todo[["peer_pass", "peer_judged"]] = todo[["peer_pass", "peer_judged"]].fillna(0).astype(int)
-    judged = todo["peer_judged"].where(todo["peer_judged"] > 0)
-    todo["peer_share"] = (todo["peer_pass"] / judged).fillna(0.0)
+    todo["peer_share"] = share(todo["peer_pass"], todo["peer_judged"]).fillna(0.0)
     todo = pd.concat([todo, amounts(todo)], axis=1)
     by_share = todo["peer_share"].rank(ascending=False, method="min")
     by_gap = todo["shortfall"].rank(ascending=True, method="min")

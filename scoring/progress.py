@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from datetime import date
 
-import numpy as np
 import pandas as pd
+
+from .rates import share
 
 STATUSES = ("submitted", "late", "in_progress", "not_started")
 DONE = ("submitted", "late")
@@ -40,9 +41,8 @@ def tally(df: pd.DataFrame, by: list[str] | None = None) -> pd.DataFrame:
         out = dummies.sum().to_frame().T
     out["expected"] = out[list(STATUSES)].sum(axis=1)
     done = out["submitted"] + out["late"]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out["submission_rate"] = np.where(out["expected"] > 0, 100.0 * done / out["expected"], np.nan)
-        out["on_time_rate"] = np.where(out["expected"] > 0, 100.0 * out["submitted"] / out["expected"], np.nan)
+    out["submission_rate"] = 100.0 * share(done, out["expected"])
+    out["on_time_rate"] = 100.0 * share(out["submitted"], out["expected"])
     out["done"] = done
     return out[by + ["expected", "done", *STATUSES, "submission_rate", "on_time_rate"]]
 

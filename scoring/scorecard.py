@@ -19,8 +19,7 @@ import pandas as pd
 from . import fixfirst
 from .catalogue import domains, parse_targets
 from .peers import MIN_PEERS, percentiles, size_band
-
-DOMAINS = [str(d) for d in range(1, 9)]
+from .rates import COUNT_COLUMNS, DOMAINS
 ABSENT = "absent"                  # the indicator is not in that year's catalogue (for this LAO type)
 NO_SUBMISSION = "no_submission"    # the LAO has no scored submission that year
 
@@ -40,6 +39,33 @@ class Inputs:
     synthetic: bool = False
 
 
+@dataclass(frozen=True)
+class Overall:
+    """The LAO's figures over all domains for the round, and where it stands among its peers."""
+    n_pass: int = 0
+    n_fail: int = 0
+    n_not_done: int = 0
+    n_no_service: int = 0
+    pass_rate: float = np.nan
+    basis: str = "type"                # peer group: 'type_band' (same type and size band) or 'type'
+    band: str = "unknown"              # the LAO's size band
+    percentile: float = np.nan         # 0-100 within the peer group; NaN without a pass rate
+    n_peers: int = 0                   # peers with a pass rate (the LAO included)
+    peer_median: float = np.nan        # NaN when there is no other LAO to compare with
+    small_group: bool = True           # fewer than MIN_PEERS peers
+    prev_pass_rate: float = np.nan     # the round before, NaN without a submission then
+    change: float = np.nan             # in percentage points
+
+    @property
+    def n_judged(self) -> int:
+        return self.n_pass + self.n_fail + self.n_not_done
+
+    @property
+    def ranked(self) -> bool:
+        """A percentile means something: there is one, among at least two peers."""
+        return not np.isnan(self.percentile) and self.n_peers > 1
+
+
 @dataclass
 class Scorecard:
     lao: dict
@@ -47,7 +73,7 @@ class Scorecard:
     round_state: str | None
     prev_year: int | None
     has_results: bool
-    overall: dict
+    overall: Overall
     domains: pd.DataFrame
     indicators: pd.DataFrame
     fix_first: pd.DataFrame
@@ -75,8 +101,10 @@ def indicator_table(catalogue: pd.DataFrame, values: pd.DataFrame, results: pd.D
     target, frame (1), delivered (2), (2)/(1) % and the outcome (NaN when nothing was scored)."""
     cat = applicable(catalogue[catalogue["year"] == year], lao_type)
     keep = ["code", "domain", "mission_th", "mission_en", "name_th", "name_en", "measure", "target",
-            "frame_th", "frame_en", "delivered_th", "delivered_en", "unit_th", "unit_en", "provenance", "source"]
-    table = cat[keep].copy()
+            "frame_th", "frame_en", "delivered_th", "delivered_en", "unit_th", "unit_en", "provenance", "source",
+            "countable"]
+    table = cat.reindex(columns=keep)
+    table["countable"] = table["countable"].fillna(0).astype(bool)    # whole units (scoring.fixfirst)
     vals = values[["indicator_code", "frame", "delivered"]].rename(columns={"indicator_code": "code"})
     res = results[results["year"] == year][["indicator_code", "pct", "outcome"]].rename(
         columns={"indicator_code": "code"})
@@ -123,8 +151,8 @@ def peer_position(peers: pd.DataFrame, lao_code: str, population) -> dict:
 def trend_table(summaries: pd.DataFrame, years: list[int]) -> pd.DataFrame:
     """Pass rate and counts per year × domain ('1'-'8', 'all'); a year without a submission is a row
     with submitted False and empty figures (never zero)."""
-    grid = pd.MultiIndex.from_product([sorted(years), DOMAINS + ["all"]], names=["year", "domain"])
-    cols = ["n_pass", "n_fail", "n_not_done", "n_no_service", "pass_rate"]
+    grid = pd.MultiIndex.from_product([sorted(years), [*DOMAINS, "all"]], names=["year", "domain"])
+    cols = [*COUNT_COLUMNS, "pass_rate"]
     s = summaries.set_index(["year", "domain"])[cols] if not summaries.empty else pd.DataFrame(columns=cols)
     out = s.reindex(grid).reset_index()
     submitted = set(summaries["year"]) if not summaries.empty else set()
@@ -189,20 +217,18 @@ def build(inp: Inputs) -> Scorecard:
 
     this = inp.summaries[inp.summaries["year"] == year].set_index("domain")
     pos = peer_position(inp.peers, lao["lao_code"], lao.get("population"))
-    counts = ["n_pass", "n_fail", "n_not_done", "n_no_service"]
-    overall = {c: (int(this.at["all", c]) if "all" in this.index else 0) for c in counts}
-    overall["pass_rate"] = float(this.at["all", "pass_rate"]) if "all" in this.index else np.nan
-    overall["n_judged"] = overall["n_pass"] + overall["n_fail"] + overall["n_not_done"]
-    overall.update({k: v for k, v in pos.items() if k != "domain_medians"})
+    counts = {c: (int(this.at["all", c]) if "all" in this.index else 0) for c in COUNT_COLUMNS}
+    rate = float(this.at["all", "pass_rate"]) if "all" in this.index else np.nan
     prev_rows = inp.summaries[(inp.summaries["year"] == prev) & (inp.summaries["domain"] == "all")]
-    overall["prev_pass_rate"] = float(prev_rows["pass_rate"].iloc[0]) if len(prev_rows) else np.nan
-    overall["change"] = overall["pass_rate"] - overall["prev_pass_rate"]
+    before = float(prev_rows["pass_rate"].iloc[0]) if len(prev_rows) else np.nan
+    overall = Overall(**counts, pass_rate=rate, prev_pass_rate=before, change=rate - before,
+                      **{k: v for k, v in pos.items() if k != "domain_medians"})
 
     names = domains()
     dom = pd.DataFrame({"domain": DOMAINS})
     dom["name_th"] = [names.at[int(d), "name_th"] for d in DOMAINS]
     dom["name_en"] = [names.at[int(d), "name_en"] for d in DOMAINS]
-    dom = dom.merge(this.reset_index()[["domain", *counts, "pass_rate"]], on="domain", how="left")
+    dom = dom.merge(this.reset_index()[["domain", *COUNT_COLUMNS, "pass_rate"]], on="domain", how="left")
     dom["n_indicators"] = dom["domain"].map(table["domain"].astype(str).value_counts()).fillna(0).astype(int)
     dom["peer_median"] = dom["domain"].map(pos["domain_medians"]).astype(float)
     dom["vs_peers"] = dom["pass_rate"] - dom["peer_median"]

@@ -15,8 +15,8 @@ from .models import Base
 
 INDICATOR_COLUMNS = ["year", "code", "domain", "name_th", "name_en", "mission_th", "mission_en", "measure",
                      "target", "applies_to", "frame_th", "frame_en", "delivered_th", "delivered_en",
-                     "unit_th", "unit_en", "provenance", "source", "frame_help_th", "frame_help_en",
-                     "delivered_help_th", "delivered_help_en"]
+                     "unit_th", "unit_en", "provenance", "source", "countable", "frame_help_th",
+                     "frame_help_en", "delivered_help_th", "delivered_help_en"]
 LAO_COLUMNS = ["code", "name_th", "name_en", "type", "province_code", "district_code", "area_km2", "lat",
                "lon", "population"]
 

@@ -12,6 +12,8 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Engine, text
 
+from scoring.rates import DOMAINS
+
 from .spreadsheet import to_csv_bytes, to_xlsx_bytes
 
 CONTRACT = {
@@ -23,7 +25,7 @@ CONTRACT = {
 TEXT_COLUMNS = ("lao_code", "name_th", "type", "province_code", "district_code", "indicator_code", "measure",
                 "applies_to", "outcome")
 XLSX_MAX_ROWS = 1_048_575          # Excel's sheet limit, minus the header row
-DOMAIN_ORDER = {str(d): d for d in range(1, 9)} | {"all": 9}
+DOMAIN_ORDER = {d: int(d) for d in DOMAINS} | {"all": 9}
 
 
 def frame(engine: Engine, what: str, year: int | None = None) -> pd.DataFrame:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -51,3 +52,24 @@ def test_only_the_data_module_mixes_streamlit_and_the_database():
     assert mixers in ([], ["data.py"])
     pages = [f for f in (ROOT / "pages").glob("*.py") if {"sqlalchemy", "store"} & imported_modules(f)]
     assert not pages, f"pages must read through dashboard.data: {pages}"
+
+
+COLOUR = re.compile(r"(?<![\w&/])#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{3})\b")
+
+
+def test_scoring_holds_no_presentation():
+    """No colours and no CSS/Styler functions in the pure core: how figures look is the dashboard's."""
+    bad = []
+    for f in (ROOT / "scoring").rglob("*.py"):
+        text = f.read_text(encoding="utf-8")
+        bad += [f"{f.name}: colour {m.group()}" for m in COLOUR.finditer(text)]
+        bad += [f"{f.name}: {node.name}()" for node in ast.walk(ast.parse(text))
+                if isinstance(node, ast.FunctionDef) and re.search(r"css|style", node.name, re.IGNORECASE)]
+    assert not bad, bad
+
+
+def test_the_presentation_check_sees_a_colour_and_a_css_function():
+    hash_ = "#"             # written apart so that this file holds no colour itself
+    assert COLOUR.search(f'X = "{hash_}1f5f99"') and COLOUR.search(f"fill: {hash_}fff;")
+    assert not COLOUR.search("issue #1090")
+    assert re.search(r"css|style", "heat_css")

@@ -269,8 +269,17 @@ def test_unknown_code_and_missing_submission(con):
                                       year="พ.ศ. 2568") in texts(at)
 
 
-def test_downloads_are_offered(subject):
+def test_downloads_are_offered_with_the_public_report_link(subject, monkeypatch):
+    monkeypatch.setenv("LAO_PUBLIC_URL", "https://lao.example.go.th")
     at = open_page("lao", lao=subject["code"], year=YEAR)
     buttons = {b.proto.label for b in at.get("download_button")}
     assert {m("lao_download_pdf"), m("lao_download_pdf_en"), m("lao_download_xlsx")} <= buttons
-    assert f"lao?lao={subject['code']}&year={YEAR}" in " ".join(str(c.value) for c in at.code)
+    assert [c.value for c in at.code] == [f"https://lao.example.go.th/report/{subject['code']}/{YEAR}.pdf"]
+    assert m("lao_public_link") in texts(at)
+
+
+def test_without_a_public_address_no_link_is_shown_and_the_page_says_where_to_look(subject, monkeypatch):
+    monkeypatch.delenv("LAO_PUBLIC_URL", raising=False)
+    at = open_page("lao", lao=subject["code"], year=YEAR)
+    assert not at.code and "localhost" not in texts(at)
+    assert m("lao_online_elsewhere").format(code=subject["code"], year=f"พ.ศ. {YEAR}") in texts(at)

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard.i18n import pct
+from dashboard.format import pct
 from tests.app.apptest import open_page, plotly_specs, texts
 
 

@@ -1,5 +1,6 @@
 """The council report PDF and the scorecard workbook: made by the CLI on the small sample, pages
-rendered to PNG, Thai text extracted back (pdftotext), Thai line breaking and the page furniture."""
+rendered to PNG, Thai text extracted back (pdftotext), the public link and QR code, and the page
+furniture. Thai typesetting itself is tested in test_thai_text.py."""
 from __future__ import annotations
 
 import io
@@ -7,26 +8,25 @@ import re
 import shutil
 import sqlite3
 import subprocess
-import unicodedata
 
 import pandas as pd
 import pytest
-import yaml
 
-from dashboard import report
 from dashboard.cli import main
 from dashboard.i18n import messages
-from dashboard.lao_view import public_url, scorecard_xlsx
-from scoring.catalogue import CATALOGUE_DIR
+from dashboard.report.sections import qr_png
+from dashboard.scorecard_tables import sheets
 from scoring.laotypes import display_name
 from scoring.rules import OUTCOME_LABELS
 from scoring.scorecard import build
-from store.access import PUBLIC
+from store.access import PUBLIC as PUBLIC_SCOPE
 from store.db import make_engine
 from store.queries_lao import scorecard_inputs
+from store.spreadsheet import sheets_to_xlsx
 from tests.conftest import REQUIRE_ALL
 
 YEAR = 2568
+PUBLIC = "https://laos.example.go.th/dashboard/"
 
 
 def need(tool: str) -> None:
@@ -42,8 +42,8 @@ def m(key: str, lang: str = "th") -> str:
 
 
 def flat(text: str) -> str:
-    """Extracted text without the zero-width spaces and without line breaks or spaces."""
-    return re.sub(r"\s+", "", text.replace("\u200b", ""))
+    """Text without line breaks or spaces (lines break where the layout wants them)."""
+    return re.sub(r"\s+", "", text)
 
 
 @pytest.fixture(scope="module")
@@ -58,21 +58,30 @@ def subject(sample_db_url) -> dict:
                                        WHERE r.lao_code = ? AND r.year = ?""", con, params=(row["code"], YEAR))
     row["missing"] = pd.read_sql("SELECT code FROM lao WHERE code NOT IN (SELECT lao_code FROM result WHERE year = ?) "
                                  "LIMIT 1", con, params=(YEAR,))["code"].iloc[0]
+    row["open_year"] = int(pd.read_sql("SELECT year FROM round WHERE state = 'open'", con)["year"].iloc[0])
+    row["open_code"] = pd.read_sql("SELECT lao_code FROM result WHERE year = ? ORDER BY lao_code LIMIT 1", con,
+                                   params=(row["open_year"],))["lao_code"].iloc[0]
     con.close()
     return row
 
 
 @pytest.fixture(scope="module")
 def pdfs(sample_db_url, subject, tmp_path_factory) -> dict:
+    """th/en: with a public address; unset: LAO_PUBLIC_URL unset; open: a round not yet published."""
     out = tmp_path_factory.mktemp("reports")
     paths = {}
     with pytest.MonkeyPatch.context() as mp:
-        mp.delenv("LAO_PUBLIC_URL", raising=False)             # the default public address
-        for lang in ("th", "en"):
-            path = out / f"report-{lang}.pdf"
-            assert main(["--db", sample_db_url, "report", "--lao", subject["code"], "--year", str(YEAR),
-                         "--out", str(path), "--lang", lang]) == 0
-            paths[lang] = path
+        for name, lang, code, year, base in (("th", "th", subject["code"], YEAR, PUBLIC),
+                                             ("en", "en", subject["code"], YEAR, PUBLIC),
+                                             ("unset", "th", subject["code"], YEAR, None),
+                                             ("open", "th", subject["open_code"], subject["open_year"], PUBLIC)):
+            if base:
+                mp.setenv("LAO_PUBLIC_URL", base)
+            else:
+                mp.delenv("LAO_PUBLIC_URL", raising=False)
+            paths[name] = out / f"report-{name}.pdf"
+            assert main(["--db", sample_db_url, "report", "--lao", code, "--year", str(year),
+                         "--out", str(paths[name]), "--lang", lang]) == 0
     return paths
 
 
@@ -110,7 +119,8 @@ def test_thai_text_extracts_as_written(pdfs, subject):
         assert flat(row.name_th) in body, row.code
         assert flat(OUTCOME_LABELS["th"][row.outcome]) in body
     assert flat(m("lao_pdf_synthetic")) in body                       # the sample is synthetic
-    assert flat(f"lao?lao={subject['code']}&year={YEAR}") in body      # the public scorecard address
+    assert f"laos.example.go.th/dashboard/report/{subject['code']}/{YEAR}.pdf" in body   # the public report
+    assert "\u200b" not in text and "\ufffd" not in text              # nothing inserted, nothing unknown
 
 
 def test_every_page_is_numbered(pdfs):
@@ -118,7 +128,7 @@ def test_every_page_is_numbered(pdfs):
     text = pdftotext(pdfs["th"])
     assert n >= 5
     for i in range(1, n + 1):
-        assert f"หน้า {i}/{n}" in text.replace("\u200b", "")
+        assert f"หน้า {i}/{n}" in text
     assert [p for p in pdftotext(pdfs["en"]).split("\f") if p.strip()][-1].count(f"Page {pages(pdfs['en'])} of") == 1
 
 
@@ -128,7 +138,7 @@ def test_english_report(pdfs, subject):
     assert flat(m("lao_fix_title", "en")) in body and flat("Assessment frame (1)") in body
     for row in subject["indicators"].itertuples():
         assert flat(row.name_en) in body
-    assert "lang=en" in body
+    assert f"/report/{subject['code']}/{YEAR}.pdf?lang=en" in body
 
 
 def test_pages_render_to_png_with_content(pdfs, tmp_path):
@@ -143,55 +153,43 @@ def test_pages_render_to_png_with_content(pdfs, tmp_path):
         assert img.size[1] > img.size[0] and dark > 500, f.name            # portrait, and not blank
 
 
-def test_fonts_are_embedded_and_a_qr_code_is_drawn(pdfs):
+def images(path) -> list[str]:
+    need("pdfimages")
+    out = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True).stdout
+    return [ln for ln in out.splitlines()[2:] if ln.strip()]
+
+
+def test_fonts_are_embedded(pdfs):
     need("pdffonts")
     fonts = subprocess.run(["pdffonts", str(pdfs["th"])], capture_output=True, text=True, check=True).stdout
     embedded = [ln for ln in fonts.splitlines()[2:] if ln.strip()]
     assert embedded and all(" yes " in ln for ln in embedded)
     assert any(name in fonts for name in ("Sarabun", "Garuda", "Loma"))
-    images = subprocess.run(["pdfimages", "-list", str(pdfs["th"])], capture_output=True, text=True, check=True).stdout
-    assert len([ln for ln in images.splitlines()[2:] if ln.strip()]) == 1                 # the QR code
 
 
-def test_qr_code_encodes_the_public_scorecard_address(pdfs, subject, tmp_path, monkeypatch):
-    need("pdfimages")
+def test_qr_code_encodes_the_public_report_address(pdfs, subject, tmp_path):
     from PIL import Image, ImageChops
+    assert len(images(pdfs["th"])) == 1
     subprocess.run(["pdfimages", "-png", str(pdfs["th"]), str(tmp_path / "img")], check=True)
     drawn = Image.open(tmp_path / "img-000.png").convert("1")
-    url = f"http://localhost:8501/lao?lao={subject['code']}&year={YEAR}"        # LAO_PUBLIC_URL unset
-    expected = Image.open(report._qr_png(url)).convert("1")
+    url = f"https://laos.example.go.th/dashboard/report/{subject['code']}/{YEAR}.pdf"
+    expected = Image.open(qr_png(url)).convert("1")
     assert drawn.size == expected.size and ImageChops.difference(drawn, expected).getbbox() is None
-    monkeypatch.setenv("LAO_PUBLIC_URL", "https://laos.example.go.th/dashboard/")
-    assert public_url(subject["code"], YEAR, "en") == \
-        f"https://laos.example.go.th/dashboard/lao?lao={subject['code']}&year={YEAR}&lang=en"
+    assert flat(m("lao_public_link")) in flat(pdftotext(pdfs["th"]))
 
 
-def test_thai_words_are_joined_by_zero_width_spaces_only_between_words():
-    catalogue = yaml.safe_load((CATALOGUE_DIR / "2565.yaml").read_text(encoding="utf-8"))
-    names = [r["name_th"] for r in catalogue["indicators"]]
-    names += ["ศักดิ์สิทธิ์ ผู้ใหญ่บ้าน น้ำประปา", "อบต.คลองท่อมใต้"]
-    leading = set("เแโใไ")
-    for name in names:
-        out = report.breakable(name)
-        assert out.replace("\u200b", "") == name
-        for i, ch in enumerate(out):
-            if ch == "\u200b":
-                after, before = out[i + 1], out[i - 1]
-                assert unicodedata.category(after) != "Mn" and after not in "ะาำๆ", name
-                assert before not in leading, name
-    assert "\u200b" in report.breakable("ร้อยละของถนนลาดยาง")
-    assert report.breakable("Road maintenance 12 km") == "Road maintenance 12 km"
+def test_without_a_public_address_there_is_no_link_and_the_report_says_where_to_look(pdfs, subject):
+    text = pdftotext(pdfs["unset"])
+    assert images(pdfs["unset"]) == [] and "localhost" not in text and "http" not in text
+    where = m("lao_online_elsewhere").format(code=subject["code"], year=f"พ.ศ. {YEAR}")
+    assert flat(where) in flat(text)
 
 
-def test_the_fast_dictionary_cuts_the_same_words_as_pythainlps_own():
-    from pythainlp.tokenize import word_tokenize
-    texts = [r[k] for r in yaml.safe_load((CATALOGUE_DIR / "2565.yaml").read_text(encoding="utf-8"))["indicators"]
-             for k in ("name_th", "frame_th", "delivered_th")]
-    texts += [v["th"] for v in yaml.safe_load((report.Path(report.__file__).parent / "locale" / "lao.yaml")
-                                              .read_text(encoding="utf-8")).values()]
-    for text in texts:
-        assert word_tokenize(text, engine="newmm", keep_whitespace=True, custom_dict=report.thai_dictionary()) == \
-            word_tokenize(text, engine="newmm", keep_whitespace=True), text
+def test_an_unpublished_round_is_provisional_and_needs_a_sign_in(pdfs):
+    text = flat(pdftotext(pdfs["open"]))
+    assert images(pdfs["open"]) == [] and "http" not in text           # no public link to an open round
+    assert flat(m("lao_pdf_unpublished")) in text and flat(m("lao_online_signin")) in text
+    assert flat("ไม่ต้องเข้าสู่ระบบ") not in text                        # never "no sign-in needed"
 
 
 def test_unknown_lao_or_missing_submission_is_a_readable_error(sample_db_url, subject, tmp_path, capsys):
@@ -208,8 +206,8 @@ def test_unknown_lao_or_missing_submission_is_a_readable_error(sample_db_url, su
 
 def test_scorecard_workbook(sample_db_url, subject):
     from openpyxl import load_workbook
-    card = build(scorecard_inputs(make_engine(sample_db_url), PUBLIC, subject["code"], YEAR))
-    wb = load_workbook(io.BytesIO(scorecard_xlsx(card, "th")))
+    card = build(scorecard_inputs(make_engine(sample_db_url), PUBLIC_SCOPE, subject["code"], YEAR))
+    wb = load_workbook(io.BytesIO(sheets_to_xlsx(sheets(card, "th"))))
     assert wb.sheetnames == [m(k) for k in ("lao_sheet_summary", "lao_sheet_domains", "lao_sheet_indicators",
                                             "lao_sheet_fix", "lao_sheet_trend", "lao_sheet_history")]
     rows = list(wb[m("lao_sheet_indicators")].values)

@@ -104,3 +104,25 @@ def test_official_catalogue_from_a_table():
     assert err.value.problems[0].row == 1 and err.value.problems[0].column == "domain"
     with pytest.raises(ValidationError, match="missing column"):
         from_table(pd.DataFrame({"indicator_code": ["1.01"]}), 2570)
+
+
+def test_countable_units_are_marked_and_default_to_not_countable():
+    ind = load(2566).indicators
+    assert ind.at["1.03", "countable"] and ind.at["1.16", "countable"] and ind.at["1.10", "countable"]
+    assert not ind.at["1.01", "countable"] and not ind.at["1.14", "countable"]       # km, m²
+    assert ind["countable"].map(type).eq(bool).all()
+
+
+@pytest.mark.parametrize("value, expected", [(True, True), ("yes", True), (1, True), ("TRUE", True), ("ใช่", True),
+                                             (False, False), ("no", False), (0, False), (None, False), ("", False)])
+def test_countable_from_a_table(value, expected):
+    table = load(2566).indicators.reset_index().head(2).assign(countable=value)
+    assert (from_table(table, 2566).indicators["countable"] == expected).all()
+
+
+@pytest.mark.parametrize("value", ["maybe", 2, "จุด"])
+def test_a_countable_that_is_not_yes_or_no_is_refused_with_row_and_field(value):
+    table = load(2566).indicators.reset_index().head(2).assign(countable=value)
+    with pytest.raises(ValidationError) as err:
+        from_table(table, 2566)
+    assert {(p.row, p.column) for p in err.value.problems} == {(1, "countable"), (2, "countable")}

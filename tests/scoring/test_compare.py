@@ -32,13 +32,6 @@ def test_with_attributes_adds_region_and_size_band():
     assert out["size_band"].tolist() == ["S", "unknown"]
 
 
-def test_pooled_rate_takes_all_indicators_together_and_ignores_no_service():
-    df = pd.DataFrame([summary("a", 9, 1), summary("b", 1, 8, 1)])
-    assert cmp.pooled_rate(df) == pytest.approx(100 * 10 / 20)
-    assert math.isnan(cmp.pooled_rate(df.iloc[:0]))
-    assert math.isnan(cmp.pooled_rate(pd.DataFrame([summary("c", 0, 0)])))
-
-
 def test_headline_compares_province_region_and_nation():
     nat = nation_frame([summary("a", 8, 2), summary("b", 6, 4), summary("c", 5, 5, province="31"),
                         summary("d", 1, 9, province="50")])
@@ -153,15 +146,12 @@ def test_domain_benchmark_medians_per_domain():
     assert out.at["all", "region"] == 50 and math.isnan(out.at["5", "nation"])
 
 
-def test_compare_domains_and_markers():
+def test_compare_domains():
     dom = pd.DataFrame([summary("a", 4, 0, domain="1"), summary("b", 2, 2, domain="1"),
                         summary("a", 1, 1, domain="2"), summary("b", 1, 1, domain="2")])
     wide = cmp.compare_domains(dom, ["b", "a"])
     assert list(wide.columns) == ["b", "a", "spread"]
     assert wide.at["1", "spread"] == 50 and wide.at["2", "spread"] == 0
-    text = cmp.mark_extremes(wide, ["b", "a"])
-    assert text.at["1", "a"] == "100.0 ▲" and text.at["1", "b"] == "50.0 ▼"
-    assert text.at["2", "a"] == "50.0" and text.at["3", "a"] == "–"
 
 
 def test_compare_indicators_flags_rows_that_differ():
@@ -189,8 +179,6 @@ def test_outcome_matrix_orders_by_problems_or_code():
     assert pd.isna(m.loc["c", "2.01"])
     by_code = cmp.outcome_matrix(_results(), "code")
     assert list(by_code.columns) == ["n_fail", "n_not_done", "1.01", "1.02", "2.01"]
-    view = cmp.matrix_view(_results())
-    assert view.loc["a", "1.01"] == "✗" and view.loc["b", "1.02"] == "!" and view.loc["c", "2.01"] == ""
 
 
 def test_indicator_problems_counts_laos_per_outcome():
@@ -198,28 +186,3 @@ def test_indicator_problems_counts_laos_per_outcome():
     assert list(p.index) == ["1.02", "1.01", "2.01"]
     assert p.at["1.02", "fail"] == 2 and p.at["1.02", "not_done"] == 1 and p.at["1.02", "problem_share"] == 100
     assert p.at["2.01", "n_assessed"] == 1 and p.at["2.01", "no_service"] == 1 and p.at["2.01", "problem_share"] == 0
-
-
-def test_heat_css_colours_values_and_leaves_gaps_blank():
-    css = cmp.heat_css(pd.DataFrame({"x": [0.0, 100.0, np.nan]}))
-    assert css["x"].iloc[0].startswith("background-color: #440154") and "color: #ffffff" in css["x"].iloc[0]
-    assert "#fde725" in css["x"].iloc[1] and "color: #000000" in css["x"].iloc[1]
-    assert css["x"].iloc[2] == ""
-
-
-def test_outcome_text_and_table_view():
-    text = cmp.outcome_text(pd.DataFrame({"a": ["pass", None]}), {"pass": "ผ่าน"})
-    assert text["a"].tolist() == ["✓ ผ่าน", ""]
-    laos, dom, prev, states = _province()
-    ranks = cmp.peer_ranks(nation_frame(dom[dom["domain"] == "all"].to_dict("records")))
-    t = cmp.lao_table(laos, dom, prev, ranks, states).assign(name="n", district="d")
-    v = cmp.table_view(t, "th", lambda c: f"lao?lao={c}", str.upper).set_index("lao_code")
-    assert v.at["lao?lao=a", "state"] == "SUBMITTED" and v.at["lao?lao=a", "type"] == "อบต."
-    assert v.at["lao?lao=a", "peers"] == "2 ⚠" and v.at["lao?lao=d", "peers"] == "–"
-
-
-def test_mark_css_tints_marked_cells_and_differing_rows():
-    frame = pd.DataFrame({"a": ["80.0 ▲", "50.0", "x"], "b": ["40.0 ▼", "50.0", "y"], "d": ["", "", "≠"]})
-    css = cmp.mark_css(frame)
-    assert css.at[0, "a"] == cmp.MARK_CSS["▲"] and css.at[0, "b"] == cmp.MARK_CSS["▼"]
-    assert (css.loc[1] == "").all() and (css.loc[2] == cmp.MARK_CSS["≠"]).all()

@@ -97,3 +97,20 @@ def test_nearby_lists_at_most_three_but_counts_all():
                            columns=["lao_code", "name_th", "name_en", "type", "district_code", "indicator_code", "pct"])
     out = nearby(todo, passers, "8104").iloc[0]
     assert [r["lao_code"] for r in out["nearby"]] == ["e", "d", "c"] and out["nearby_n"] == 5
+
+
+def test_things_that_are_counted_are_needed_in_whole_units():
+    """'0.1 more sites' cannot be done: countable units round up to whole ones, even from fractional
+    figures, while lengths keep their decimal (case: measure, target, frame, delivered → goal, needed)."""
+    cases = [  # code, target, frame, delivered, countable, goal, needed
+        ("1.10", 90, 7, 5.7, True, 7, 2),           # 6.3 lamps → 7; 7 - 5.7 = 1.3 → 2
+        ("1.12", 80, 245.4, 195.0, True, 197, 2),   # 196.32 → 197
+        ("5.03", 90, 12, 10.8, True, 11, 1),        # 10.8 vehicles → 11; 0.2 more → 1
+        ("1.01", 80, 3, 2.1, False, 2.4, 0.3),      # km: one decimal, as before
+    ]
+    df = pd.DataFrame([(c, "ratio", t, f, d, 100 * d / f, "fail", k) for c, t, f, d, k, _, _ in cases],
+                      columns=["code", "measure", "target", "frame", "delivered", "pct", "outcome", "countable"])
+    got = amounts(df)
+    for (code, *_, goal, needed), (_, a) in zip(cases, got.iterrows()):
+        assert math.isclose(a["goal"], goal) and math.isclose(a["needed"], needed), code
+    assert list(got["decimals"]) == [0, 0, 0, 1]

@@ -79,9 +79,9 @@ def test_official_table_has_every_applicable_indicator_of_the_round(card):
 
 def test_overall_counts_and_change(card):
     o = card.overall
-    assert (o["n_pass"], o["n_fail"], o["n_not_done"], o["n_judged"]) == (1, 1, 1, 3)
-    assert math.isclose(o["pass_rate"], 100 / 3)
-    assert card.prev_year == 2567 and math.isnan(o["change"])     # no 2567 submission: no change figure
+    assert (o.n_pass, o.n_fail, o.n_not_done, o.n_judged) == (1, 1, 1, 3)
+    assert math.isclose(o.pass_rate, 100 / 3)
+    assert card.prev_year == 2567 and math.isnan(o.change)     # no 2567 submission: no change figure
 
 
 def test_peer_group_is_type_and_size_band():

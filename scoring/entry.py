@@ -1,0 +1,168 @@
+"""Checks of one LAO's figures as they are entered on the form (and in its offline XLSX copy).
+
+The rules a figure must meet are the submission import's (a finite number, not negative, not implausibly
+large, (2) not above (1) for a ratio, 0 or 1 where the measure is yes/no); the outcome each indicator would
+get comes from scoring.engine, the one scoring module. Warnings do not block a save but need a one-line
+explanation before the form can be submitted, as the UK's DELTA collection asks; their thresholds are this
+dashboard's own conventions (methodology page), not official rules:
+
+* far from last year: the percentage moved by WARN_JUMP points or more, or the frame grew or shrank by a
+  factor of WARN_FACTOR or more;
+* 100 % on a large frame where peers rarely reach it: at least the peers' median frame, while fewer than
+  WARN_PEER_PERFECT of same-type LAOs reached 100 % last round;
+* a frame that dropped to 0 (no such service) after a round with one.
+"""
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pandas as pd
+
+from .engine import score
+from .texts import Bilingual
+
+MAX_VALUE = 1e12                   # as the import: no real frame or count comes near
+WARN_JUMP = 40.0
+WARN_FACTOR = 3.0
+WARN_PEER_PERFECT = 0.10
+THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+_NUMBER = re.compile(r"^(\d+(\.\d*)?|\.\d+)$")
+_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d*)?$")
+
+STATUSES = ("empty", "incomplete", "complete")
+
+
+def parse_number(raw) -> tuple[float | None, Bilingual | None]:
+    """A typed figure: (value, None), (None, None) when empty, or (None, problem). Thai digits, spaces and
+    thousands separators (1,234.5) are accepted; signs, exponents and words are not."""
+    if raw is None or (isinstance(raw, float) and math.isnan(raw)):
+        return None, None
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        value = float(raw)
+    else:
+        text = str(raw).translate(THAI_DIGITS).strip().replace(" ", "").replace("\u00a0", "")
+        if not text:
+            return None, None
+        shown = str(raw).strip()[:40]
+        if text.startswith("-") and _NUMBER.match(text[1:].replace(",", "")):
+            return None, Bilingual(f"ค่า {shown} ติดลบ: ตัวเลขต้องไม่น้อยกว่า 0", f"{shown} is negative: figures are 0 or more")
+        if _THOUSANDS.match(text):
+            text = text.replace(",", "")
+        if not _NUMBER.match(text):
+            return None, Bilingual(f"'{shown}' ไม่ใช่ตัวเลข", f"'{shown}' is not a number")
+        value = float(text)
+    if not math.isfinite(value):
+        return None, Bilingual("ต้องเป็นตัวเลขที่มีค่าจำกัด", "must be a finite number")
+    if value < 0:
+        return None, Bilingual(f"ค่า {value:g} ติดลบ: ตัวเลขต้องไม่น้อยกว่า 0", f"{value:g} is negative: figures are 0 or more")
+    if value > MAX_VALUE:
+        return None, Bilingual(f"ค่า {value:g} ใหญ่เกินจริง", f"{value:g} is implausibly large")
+    return value, None
+
+
+def check(indicators: pd.DataFrame, figures: pd.DataFrame, last: pd.DataFrame | None = None,
+          peers: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per applicable indicator (index = code) with what the form shows beside it.
+
+    indicators: index code; measure, target (this LAO type's).
+    figures: index code; frame_raw, delivered_raw (as typed: text or numbers), not_done (bool), explanation.
+    last: index code; frame, pct (last round's counted figures).   peers: index code; perfect_share, median_frame.
+    Returns frame, delivered (floats), frame_error, delivered_error (Bilingual or None), status
+    (empty | incomplete | complete), outcome, pct, warning (Bilingual or None), explained (bool)."""
+    fig = figures.reindex(indicators.index)
+    out = pd.DataFrame(index=indicators.index)
+    parsed_f = [parse_number(v) for v in fig["frame_raw"]]
+    parsed_d = [parse_number(v) for v in fig["delivered_raw"]]
+    out["frame"] = [v for v, _ in parsed_f]
+    out["delivered"] = [v for v, _ in parsed_d]
+    out["frame"] = out["frame"].astype("float64")
+    out["delivered"] = out["delivered"].astype("float64")
+    out["frame_error"] = [e for _, e in parsed_f]
+    out["delivered_error"] = [e for _, e in parsed_d]
+    not_done = fig["not_done"].fillna(False).astype(bool)
+    _measure_rules(out, indicators["measure"], not_done)
+
+    f, d = out["frame"], out["delivered"]
+    ok = out["frame_error"].isna() & out["delivered_error"].isna()
+    complete = ok & f.notna() & ((f == 0) | d.notna() | not_done)
+    started = fig["frame_raw"].map(_given) | fig["delivered_raw"].map(_given) | not_done
+    out["status"] = np.select([complete, started], ["complete", "incomplete"], "empty")
+
+    values = pd.DataFrame({"frame": f.where(ok), "delivered": d.where(ok & ~not_done)})
+    scored = score(values, indicators["measure"].to_numpy(), indicators["target"].to_numpy())
+    out["pct"] = scored["pct"].to_numpy()
+    out["outcome"] = pd.Series(scored["outcome"].astype(str).to_numpy(), index=out.index).where(complete)
+    out["warning"] = _warnings(out, last, peers, complete)
+    explanation = fig["explanation"].map(lambda v: isinstance(v, str) and bool(v.strip()))
+    out["explained"] = explanation.fillna(False).astype(bool)
+    return out
+
+
+def _given(value) -> bool:
+    return value is not None and not (isinstance(value, float) and math.isnan(value)) and str(value).strip() != ""
+
+
+def _measure_rules(out: pd.DataFrame, measure: pd.Series, not_done: pd.Series) -> None:
+    f, d = out["frame"], out["delivered"]
+    for i in out.index:
+        m = measure[i]
+        if out.at[i, "frame_error"] is None and pd.notna(f[i]) and m in ("yesno", "count") and f[i] not in (0.0, 1.0):
+            out.at[i, "frame_error"] = Bilingual("(1) ต้องเป็น 1 (มีภารกิจนี้) หรือ 0 (ไม่มี)",
+                                                 "(1) must be 1 (the LAO has this task) or 0 (it has not)")
+        if out.at[i, "delivered_error"] is not None or pd.isna(d[i]):
+            continue
+        if m == "yesno" and d[i] not in (0.0, 1.0):
+            out.at[i, "delivered_error"] = Bilingual("(2) ต้องเป็น 1 (ทำแล้ว) หรือ 0 (ยังไม่ได้ทำ)",
+                                                     "(2) must be 1 (done) or 0 (not done)")
+        elif m == "ratio" and pd.notna(f[i]) and d[i] > f[i]:
+            out.at[i, "delivered_error"] = Bilingual(f"(2) = {d[i]:,.10g} มากกว่า (1) = {f[i]:,.10g}",
+                                                     f"(2) = {d[i]:,.10g} is more than (1) = {f[i]:,.10g}")
+        if not_done[i]:
+            out.at[i, "delivered_error"] = Bilingual("เลือก 'ไม่ได้ดำเนินการ' แล้ว จึงต้องเว้น (2) ว่าง",
+                                                     "'not carried out' is ticked, so (2) must stay empty")
+
+
+def _warnings(out: pd.DataFrame, last: pd.DataFrame | None, peers: pd.DataFrame | None,
+              complete: pd.Series) -> list:
+    last = (last if last is not None else pd.DataFrame(columns=["frame", "pct"])).reindex(out.index)
+    peers = (peers if peers is not None else pd.DataFrame(columns=["perfect_share", "median_frame"])).reindex(out.index)
+    warnings = []
+    for i in out.index:
+        f, p, lf, lp = out.at[i, "frame"], out.at[i, "pct"], last.at[i, "frame"], last.at[i, "pct"]
+        w = None
+        if not complete[i]:
+            pass
+        elif f == 0 and pd.notna(lf) and lf > 0:
+            w = Bilingual(f"(1) เป็น 0 (ไม่มีบริการ) แต่ปีก่อนมี {lf:,.10g}", f"(1) is 0 (no such service) but was {lf:,.10g} last round")
+        elif pd.notna(p) and pd.notna(lp) and abs(p - lp) >= WARN_JUMP:
+            w = Bilingual(f"ร้อยละเปลี่ยนจาก {lp:.1f} เป็น {p:.1f} ({p - lp:+.1f} จุดร้อยละ) เทียบกับปีก่อน",
+                          f"the percentage moved from {lp:.1f} to {p:.1f} ({p - lp:+.1f} points) since last round")
+        elif f and pd.notna(lf) and lf > 0 and max(f / lf, lf / f) >= WARN_FACTOR:
+            w = Bilingual(f"(1) = {f:,.10g} ต่างจากปีก่อน ({lf:,.10g}) มาก", f"(1) = {f:,.10g} is far from last round's {lf:,.10g}")
+        elif pd.notna(p) and p >= 100 and pd.notna(peers.at[i, "perfect_share"]) \
+                and peers.at[i, "perfect_share"] < WARN_PEER_PERFECT and f >= (peers.at[i, "median_frame"] or 0):
+            share = peers.at[i, "perfect_share"] * 100
+            w = Bilingual(f"ได้ 100% จากกรอบที่ใหญ่ ขณะที่ อปท. ประเภทเดียวกันได้ 100% เพียง {share:.0f}%",
+                          f"100 % on a large frame, while only {share:.0f} % of LAOs of the same type reach 100 %")
+        warnings.append(w)
+    return warnings
+
+
+def summary(checked: pd.DataFrame, domains: pd.Series) -> pd.DataFrame:
+    """Per domain (index) and overall ('all'): indicators, complete, with problems, warnings unexplained."""
+    frame = checked.assign(domain=domains.reindex(checked.index).to_numpy(),
+                           problem=checked["frame_error"].notna() | checked["delivered_error"].notna(),
+                           unexplained=checked["warning"].notna() & ~checked["explained"],
+                           complete=checked["status"] == "complete")
+    per = frame.groupby("domain").agg(n=("status", "size"), complete=("complete", "sum"),
+                                      problems=("problem", "sum"), unexplained=("unexplained", "sum"))
+    per.loc["all"] = per.sum()
+    return per.astype(int)
+
+
+def ready_to_submit(checked: pd.DataFrame) -> bool:
+    return bool(len(checked)) and bool((checked["status"] == "complete").all()) \
+        and not (checked["frame_error"].notna() | checked["delivered_error"].notna()).any() \
+        and not (checked["warning"].notna() & ~checked["explained"]).any()
