@@ -174,9 +174,17 @@ class OpenData:
         self._rounds: tuple[int, tuple[int, ...]] | None = None
 
     # --- shared steps ---------------------------------------------------------------------------
+    @staticmethod
+    def missing_file(engine: Engine) -> bool:
+        """A SQLite file that is not there is a database that is down: connecting would make it, empty."""
+        path = sqlite_file(engine)
+        return path is not None and not path.exists()
+
     def published(self) -> tuple[int, tuple[int, ...]]:
         """(data version, the published years), the years read once per data version."""
         engine = self.engine()
+        if self.missing_file(engine):
+            raise Refusal(503, "api_err_database")
         version = queries.data_version(engine)
         if self._rounds is None or self._rounds[0] != version:
             years = tuple(int(y) for y in queries.rounds(engine, PUBLIC)["year"])
@@ -319,8 +327,7 @@ class OpenData:
         """200 when the database answers (a query, not only a connection), 503 otherwise. A missing
         SQLite file is down, and is never created by asking."""
         engine = self.engine()
-        path = sqlite_file(engine)
-        if path is not None and not path.exists():
+        if self.missing_file(engine):
             return JSONResponse({"status": "unavailable", "reason": "missing"}, 503, headers=NO_STORE)
         try:
             version = queries.data_version(engine)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, ui
+from dashboard import data, opendata_view, ui
 from scoring.catalogue import domains
 from scoring.laotypes import type_name
 from scoring.peers import MIN_PEERS, SIZE_LABELS
@@ -81,3 +81,4 @@ def render() -> None:
         st.markdown("\n".join(lines) if lines else tr("meth_no_changes"))
     st.subheader(tr("meth_sources"))
     st.write(tr("meth_sources_text"))
+    opendata_view.section()
