@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import statistics
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
@@ -92,7 +93,9 @@ def load(url: str, sessions: int, steps: list[str], timeout: float = 180) -> dic
         return await asyncio.wait_for(asyncio.gather(*(one() for _ in range(sessions))), timeout=timeout * 2)
 
     start = time.perf_counter()
-    outcomes = asyncio.run(everyone())
+    # A thread of its own: the caller may already run an event loop (Playwright's sync API does).
+    with ThreadPoolExecutor(1) as pool:
+        outcomes = pool.submit(asyncio.run, everyone()).result()
     wall = time.perf_counter() - start
     runs = [r for o in outcomes if isinstance(o, list) for r in o]
     errors = [o for o in outcomes if isinstance(o, str)] + [e for r in runs for e in r.errors]
