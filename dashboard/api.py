@@ -18,7 +18,6 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from functools import cache
 from typing import Callable
 
 import pandas as pd
@@ -62,7 +61,8 @@ class Refusal(Exception):
         body = {"status": self.status, "message": self.message("en"), "message_th": self.message("th")}
         if self.parameter:
             body["parameter"] = self.parameter
-        return JSONResponse({"error": body}, status_code=self.status, headers=NO_STORE)
+        return JSONResponse({"error": body}, status_code=self.status,
+                            headers={**NO_STORE, "Access-Control-Allow-Origin": "*"})
 
 
 def _rule(key: str, **fmt) -> Bilingual:
@@ -125,9 +125,11 @@ class Bodies:
 
     def get(self, version: int, key: str, build: Callable[[], bytes]) -> bytes:
         with self.lock:
-            if version != self.version:
+            if self.version is None or version > self.version:      # data versions only grow
                 self.items.clear()
                 self.version, self.size = version, 0
+            elif version < self.version:        # a request that began before the change: answer, keep nothing
+                return build()
             if key in self.items:
                 self.items.move_to_end(key)
                 return self.items[key]
@@ -168,7 +170,10 @@ class OpenData:
     """The routes and what they share: the database, the published rounds per data version, the bodies."""
 
     def __init__(self, engine: Callable[[], Engine] | None = None):
-        self.engine = engine or cache(make_engine)
+        if engine is None:
+            own = make_engine(pool_size=2, max_overflow=2)      # a small pool of its own, beside the pages'
+            engine = lambda: own                                # noqa: E731
+        self.engine = engine
         self.bodies = Bodies()
         self.builders = threading.BoundedSemaphore(BUILDERS)
         self._rounds: tuple[int, tuple[int, ...]] | None = None

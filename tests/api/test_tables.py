@@ -232,3 +232,5 @@ def test_every_answer_refuses_to_be_framed(client):
         h = client.get(path).headers
         assert h["x-frame-options"] == "DENY" and h["content-security-policy"] == "frame-ancestors 'none'"
         assert h["x-content-type-options"] == "nosniff"
+    own = client.get("/component/some.component/index.html").headers     # Streamlit frames its components
+    assert own["x-frame-options"] == "SAMEORIGIN" and own["content-security-policy"] == "frame-ancestors 'self'"
