@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+if __name__ != "__main__":   # `streamlit run` imports this file once, as a module: the server, with HTTP routes
+    from dashboard.routes import server_options
+    app = st.App(__file__, **server_options())
+
 from dashboard import auth, data, nav, ui
 from dashboard.context import View
 from dashboard.i18n import LANGS
@@ -11,6 +15,7 @@ from pages import admin, indicators, lao, methodology, overview, province, submi
 from scoring.errors import ValidationError
 from store.access import PUBLIC
 from store.db import fault_kind, has_schema, sqlite_file
+from dashboard.metrics import page_run
 
 PAGES = (  # url path (contract), title key, render function; the first is the default
     ("overview", "nav_overview", overview.render),
@@ -126,16 +131,13 @@ def main() -> None:
                 must_change(view)
             else:
                 ui.synthetic_banner(view)
-                page.run()
+                with page_run(page.url_path or "home"):   # /metrics: runs and durations per page
+                    page.run()
         except Exception as exc:  # noqa: BLE001 - faults become messages; anything else is raised again
             if not show_fault(exc):
                 raise
     st.sidebar.caption(ui.tr("attribution"))
 
 
-if __name__ == "__main__":          # a page run: Streamlit executes this file as __main__
+if __name__ == "__main__":   # every page run executes this file as __main__
     main()
-else:                               # `streamlit run` imports it to find the server and its HTTP routes
-    from dashboard.auth_routes import ROUTES
-
-    app = st.App(__file__, routes=ROUTES)

@@ -12,8 +12,6 @@ from starlette.routing import Route
 
 from store import sessions, settings
 
-from . import data
-
 _NEXT = re.compile(r"^/[A-Za-z0-9_\-/]*(\?[A-Za-z0-9_\-=&%.,+]*)?$")
 
 
@@ -33,8 +31,13 @@ def _redirect(request: Request) -> RedirectResponse:
     return response
 
 
+def _engine():
+    from . import data        # imported on first use: the server imports this module before Streamlit runs
+    return data.engine()
+
+
 async def session_handoff(request: Request) -> RedirectResponse:
-    engine = data.engine()
+    engine = _engine()
     token = await run_in_threadpool(sessions.redeem_handoff, engine, request.query_params.get("h", "")[:100])
     response = _redirect(request)
     if token:
@@ -45,7 +48,7 @@ async def session_handoff(request: Request) -> RedirectResponse:
 
 
 async def sign_out(request: Request) -> RedirectResponse:
-    engine = data.engine()
+    engine = _engine()
     token = await run_in_threadpool(sessions.unsign, engine, request.cookies.get(sessions.COOKIE))
     await run_in_threadpool(sessions.end, engine, token)
     response = _redirect(request)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, filters, ui
+from dashboard import data, filters, opendata_view, ui
 from dashboard.context import View
 from dashboard.format import indicator_label
 from scoring.catalogue import domains, parse_targets
@@ -91,3 +91,4 @@ def render(view: View) -> None:
         st.markdown("\n".join(lines) if lines else tr("meth_no_changes"))
     st.subheader(tr("meth_sources"))
     st.write(tr("meth_sources_text"))
+    opendata_view.section()

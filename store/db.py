@@ -25,7 +25,8 @@ def database_url(url: str | None = None) -> str:
     return f"sqlite:///{DEFAULT_SQLITE}" if configured == settings.SETTINGS[0].default else configured
 
 
-def make_engine(url: str | None = None) -> Engine:
+def make_engine(url: str | None = None, **pool) -> Engine:
+    """An engine on `url` (see database_url); `pool` options (pool_size, max_overflow) go to SQLAlchemy."""
     url = database_url(url)
     if url.startswith("postgres://"):          # the form many hosts hand out
         url = "postgresql+psycopg://" + url[len("postgres://"):]
@@ -35,10 +36,10 @@ def make_engine(url: str | None = None) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:" and not path.startswith("file:"):    # file: URIs name an existing file
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": settings.number(BUSY_TIMEOUT_ENV)})
+        engine = create_engine(url, connect_args={"timeout": settings.number(BUSY_TIMEOUT_ENV)}, **pool)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, **pool)
 
 
 def _sqlite_pragmas(dbapi_conn, _record):

@@ -6,6 +6,8 @@ Markers (registered here because pyproject uses --strict-markers):
   throwaway one).
 * ``@pytest.mark.browser`` needs Chromium (``LAO_CHROMIUM``, else ``chromium`` on PATH). Everything under
   ``tests/browser`` gets it automatically.
+* ``@pytest.mark.proxy`` needs Debian's nginx (``scripts/setup.sh --system`` installs it). Everything under
+  ``tests/proxy`` gets it automatically.
 
 Without the service such a test is skipped, but with ``LAO_REQUIRE_ALL=1`` (set by ``.ci/run``) it
 fails instead, so CI never passes by silently skipping.
@@ -42,6 +44,11 @@ def chromium_executable() -> str | None:
     return None
 
 
+def nginx_executable() -> str | None:
+    path = shutil.which("nginx") or "/usr/sbin/nginx"
+    return path if os.access(path, os.X_OK) else None
+
+
 def _unavailable(message: str) -> None:
     if REQUIRE_ALL:
         pytest.fail(f"{message}, and LAO_REQUIRE_ALL=1 forbids skipping (run scripts/test.sh)", pytrace=False)
@@ -55,6 +62,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "browser: needs Chromium (LAO_CHROMIUM or PATH); skipped without it (fails if LAO_REQUIRE_ALL=1)"
     )
+    config.addinivalue_line(
+        "markers", "proxy: needs nginx (scripts/setup.sh --system); skipped without it (fails if LAO_REQUIRE_ALL=1)"
+    )
 
 
 @pytest.hookimpl(tryfirst=True)  # before any fixture is set up: no server is started for a test that won't run
@@ -63,6 +73,8 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         _unavailable("needs PostgreSQL: DATABASE_URL is not a postgresql:// URL")
     if item.get_closest_marker("browser") and not chromium_executable():
         _unavailable("needs Chromium: LAO_CHROMIUM unset or not executable and no chromium on PATH")
+    if item.get_closest_marker("proxy") and not nginx_executable():
+        _unavailable("needs nginx: install it with scripts/setup.sh --system (apt-get install nginx)")
 
 
 @pytest.fixture(scope="session")
