@@ -94,7 +94,7 @@ def check(indicators: pd.DataFrame, figures: pd.DataFrame, last: pd.DataFrame | 
     scored = score(values, indicators["measure"].to_numpy(), indicators["target"].to_numpy())
     out["pct"] = scored["pct"].to_numpy()
     out["outcome"] = pd.Series(scored["outcome"].astype(str).to_numpy(), index=out.index).where(complete)
-    out["warning"] = _warnings(out, last, peers, complete)
+    out["warning"] = _warnings(out, indicators["measure"], last, peers, complete)
     explanation = fig["explanation"].map(lambda v: isinstance(v, str) and bool(v.strip()))
     out["explained"] = explanation.fillna(False).astype(bool)
     return out
@@ -124,24 +124,27 @@ def _measure_rules(out: pd.DataFrame, measure: pd.Series, not_done: pd.Series) -
                                                      "'not carried out' is ticked, so (2) must stay empty")
 
 
-def _warnings(out: pd.DataFrame, last: pd.DataFrame | None, peers: pd.DataFrame | None,
+def _warnings(out: pd.DataFrame, measure: pd.Series, last: pd.DataFrame | None, peers: pd.DataFrame | None,
               complete: pd.Series) -> list:
+    """One warning (or None) per indicator; percentages and frame sizes are compared for ratios only (a count's
+    frame is 1 or 0 and its percentage is of a target, not of a need)."""
     last = (last if last is not None else pd.DataFrame(columns=["frame", "pct"])).reindex(out.index)
     peers = (peers if peers is not None else pd.DataFrame(columns=["perfect_share", "median_frame"])).reindex(out.index)
     warnings = []
     for i in out.index:
         f, p, lf, lp = out.at[i, "frame"], out.at[i, "pct"], last.at[i, "frame"], last.at[i, "pct"]
         w = None
+        ratio = measure[i] == "ratio"
         if not complete[i]:
             pass
         elif f == 0 and pd.notna(lf) and lf > 0:
             w = Bilingual(f"(1) เป็น 0 (ไม่มีบริการ) แต่ปีก่อนมี {lf:,.10g}", f"(1) is 0 (no such service) but was {lf:,.10g} last round")
-        elif pd.notna(p) and pd.notna(lp) and abs(p - lp) >= WARN_JUMP:
+        elif ratio and pd.notna(p) and pd.notna(lp) and abs(p - lp) >= WARN_JUMP:
             w = Bilingual(f"ร้อยละเปลี่ยนจาก {lp:.1f} เป็น {p:.1f} ({p - lp:+.1f} จุดร้อยละ) เทียบกับปีก่อน",
                           f"the percentage moved from {lp:.1f} to {p:.1f} ({p - lp:+.1f} points) since last round")
-        elif f and pd.notna(lf) and lf > 0 and max(f / lf, lf / f) >= WARN_FACTOR:
+        elif ratio and f and pd.notna(lf) and lf > 0 and max(f / lf, lf / f) >= WARN_FACTOR:
             w = Bilingual(f"(1) = {f:,.10g} ต่างจากปีก่อน ({lf:,.10g}) มาก", f"(1) = {f:,.10g} is far from last round's {lf:,.10g}")
-        elif pd.notna(p) and p >= 100 and pd.notna(peers.at[i, "perfect_share"]) \
+        elif ratio and pd.notna(p) and p >= 100 and pd.notna(peers.at[i, "perfect_share"]) \
                 and peers.at[i, "perfect_share"] < WARN_PEER_PERFECT and f >= (peers.at[i, "median_frame"] or 0):
             share = peers.at[i, "perfect_share"] * 100
             w = Bilingual(f"ได้ 100% จากกรอบที่ใหญ่ ขณะที่ อปท. ประเภทเดียวกันได้ 100% เพียง {share:.0f}%",
