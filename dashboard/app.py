@@ -11,7 +11,7 @@ if __name__ != "__main__":   # `streamlit run` imports this file once, as a modu
 from dashboard import auth, data, nav, ui
 from dashboard.context import View
 from dashboard.i18n import LANGS
-from pages import admin, indicators, lao, methodology, overview, province, submissions
+from pages import admin, entry, indicators, lao, methodology, overview, province, submissions
 from scoring.errors import ValidationError
 from store.access import PUBLIC
 from store.db import fault_kind, has_schema, sqlite_file
@@ -23,6 +23,7 @@ PAGES = (  # url path (contract), title key, render function; the first is the d
     ("lao", "nav_lao", lao.render),
     ("indicators", "nav_indicators", indicators.render),
     ("submissions", "nav_submissions", submissions.render),
+    ("entry", "nav_entry", entry.render),
     ("admin", "nav_admin", admin.render),
     ("methodology", "nav_methodology", methodology.render),
 )

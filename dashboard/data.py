@@ -10,7 +10,8 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from geo import diskcache
-from store import accounts, queries, sessions, settings, signin
+from store import accounts, entry, queries, sessions, settings, signin
+from store import entry_workbook as entry_workbook_file
 from store.access import PUBLIC, Scope
 from store.db import make_engine
 
@@ -176,6 +177,37 @@ def lao_scorecard_xlsx(v: int, scope: Scope, lao: str, year: int, lang: str) -> 
     from dashboard.scorecard_tables import sheets
     from store.spreadsheet import sheets_to_xlsx
     return sheets_to_xlsx(sheets(lao_scorecard(v, scope, lao, year), lang))
+
+
+# --- entry (pages/entry.py): an LAO's own form is read fresh each run (drafts change all the time); what
+# is the same for every LAO of a type is cached. Writes go through store.entry, which checks scope and window.
+def entry_form(scope: Scope, lao: str, year: int):
+    return entry.load_form(engine(), scope, lao, year)
+
+
+@_cache
+def entry_peers(v: int, year: int, lao_type: str) -> pd.DataFrame:
+    return entry.peer_stats(engine(), year, lao_type)
+
+
+def entry_save(scope: Scope, form, domain, figures: pd.DataFrame, based_on: int, action: str = "save") -> int:
+    return entry.save(engine(), scope, form, domain, figures, based_on, action=action)
+
+
+def entry_submit(scope: Scope, form, name: str, position: str, based_on: int, peers: pd.DataFrame) -> int:
+    return entry.submit(engine(), scope, form, name, position, based_on, peers=peers)
+
+
+def entry_reopen(scope: Scope, form, based_on: int) -> int:
+    return entry.reopen(engine(), scope, form, based_on)
+
+
+def entry_workbook(form, lang: str) -> bytes:
+    return entry_workbook_file.workbook(form, lang)
+
+
+def entry_read_workbook(form, content: bytes, name: str) -> pd.DataFrame:
+    return entry_workbook_file.read((content, name), form.lao["code"], form.year, list(form.indicators.index))
 
 
 # --- sign-in (dashboard/auth.py): accounts, limits and sessions live in the database ---------------------

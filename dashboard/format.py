@@ -5,6 +5,8 @@ figure reads the same everywhere. A missing value is always "–", never "nan", 
 """
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from scoring.laotypes import display_name
@@ -76,3 +78,12 @@ def area_names(df: pd.DataFrame, level: str, lang: str) -> pd.Series:
     frame = df.set_index(f"{level}_code")
     names = frame[f"name_{lang}"] if f"name_{lang}" in frame else frame["name_th"]
     return names.where(names.notna(), frame["name_th"]) if lang != "th" else names
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&:])")
+
+
+def md_escape(value) -> str:
+    """Text from a URL, a file or the database, made safe to show inside markdown: every character that
+    markdown or HTML would read as markup is escaped, so it shows as itself (never a link, an image, a tag)."""
+    return _MARKDOWN.sub(r"\\\1", str(value))
