@@ -183,6 +183,9 @@ def sync() -> Scope:
         st.session_state["auth_principal"] = principal
     st.session_state["auth_account"] = account
     st.session_state["scope"] = scope
+    handoff = st.session_state.pop("auth_handoff", None)
+    if handoff and scope.signed_in:
+        _redirect(handoff)            # the browser swaps the handoff for its HTTP-only cookie (auth_routes)
     return scope
 
 
@@ -234,7 +237,10 @@ def _sign_in(username: str, password: str, open_year: int | None, lang: str) -> 
     LOG.info("signed in: %r as %s", scope.user, scope.role)
     _fresh_round()
     handoff = data.start_session(kind="handoff", **who)
-    _redirect("/auth/session?" + urlencode({"h": handoff, "next": landing(scope, open_year, lang)}))
+    # Sent at the start of the next run (the form reruns the script at once): a redirect queued in a run that
+    # is then cut short by st.rerun() may never reach the browser.
+    st.session_state["auth_handoff"] = "/auth/session?" + urlencode({"h": handoff, "next": landing(scope, open_year,
+                                                                                                   lang)})
 
 
 def _sign_out() -> None:

@@ -34,19 +34,19 @@ def last_round(form: Form, code: str, lang: str) -> str:
              delivered=num(r["delivered"]), pct=pct(r["pct"]), outcome=outcome)
 
 
-def outcome(row: pd.Series, lang: str) -> str:
-    """The outcome the figures would get: mark, words (never colour alone) and percentage."""
+def outcome(row: pd.Series, lang: str, would: bool = True) -> str:
+    """The outcome the figures get (`would`: while entering): mark, words (never colour alone), percentage."""
     if row["status"] != "complete" or not isinstance(row["outcome"], str):
-        return t("entry_outcome_pending", lang)
+        return t("entry_outcome_pending", lang) if would else "–"
     label = f"{OUTCOME_MARK[row['outcome']]} {OUTCOME_LABELS[lang][row['outcome']]}"
     shown = "" if is_missing(row["pct"]) or row["outcome"] in ("no_service", "not_done") else f" ({pct(row['pct'])})"
-    return t("entry_outcome", lang, outcome=label + shown)
+    return t("entry_outcome", lang, outcome=label + shown) if would else label + shown
 
 
 def domain_option(domain: int, names: pd.Series, summary: pd.DataFrame, lang: str) -> str:
     r = summary.loc[domain]
     done = "✓" if r["complete"] == r["n"] and not r["problems"] and not r["unexplained"] else f"{r['complete']}/{r['n']}"
-    return f"{domain} {names[domain]} ({done})" if lang == "en" else f"ด้าน {domain} {names[domain]} ({done})"
+    return f"{domain}. {names[domain]} ({done})"
 
 
 def history_rows(form: Form, lang: str) -> pd.DataFrame:
@@ -95,4 +95,4 @@ def figures_table(form: Form, checked: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("col_indicator", lang): [ind.at[c, f"name_{lang}"] for c in ind.index],
         "(1)": [num(v) for v in checked["frame"]],
         "(2)": [num(v) for v in checked["delivered"]],
-        t("outcome_col", lang): [outcome(checked.loc[c], lang) for c in ind.index]})
+        t("outcome_col", lang): [outcome(checked.loc[c], lang, would=False) for c in ind.index]})

@@ -180,9 +180,13 @@ def load_form(engine: Engine, scope: Scope, lao_code: str, year: int) -> Form | 
 
 
 def _figures(conn: Connection, submission_id: int) -> pd.DataFrame:
-    df = pd.read_sql(text("SELECT indicator_code AS code, frame, delivered, not_done, explanation FROM indicator_value "
-                          "WHERE submission_id = :s"), conn, params={"s": submission_id})
-    return df.assign(not_done=df["not_done"].astype(bool)).set_index("code")
+    """A revision's figures. In a submitted revision (an import, the sample, or this form) a frame with an
+    empty (2) means 'not carried out', so it reads as such; in a draft only the tick says so."""
+    df = pd.read_sql(text("SELECT v.indicator_code AS code, v.frame, v.delivered, v.not_done, v.explanation, s.state "
+                          "FROM indicator_value v JOIN submission s ON s.id = v.submission_id "
+                          "WHERE v.submission_id = :s"), conn, params={"s": submission_id})
+    meant = (df["state"] == "submitted") & df["delivered"].isna() & (df["frame"] > 0)
+    return df.assign(not_done=df["not_done"].astype(bool) | meant).drop(columns="state").set_index("code")
 
 
 def _empty_figures() -> pd.DataFrame:
@@ -393,10 +397,11 @@ def _draft(conn: Connection, lao: str, year: int, who: str, now: datetime) -> tu
         "RETURNING id"), {"c": lao, "y": year, "r": int(top) + 1, "w": who[:100], "t": True, "f": False,
                           "now": now}).scalar_one()
     if cur is not None:
+        # A submitted (2) left empty meant "not carried out": the draft says so with its tick.
         conn.execute(text("INSERT INTO indicator_value (submission_id, indicator_code, frame, delivered, evidence_url, "
                           "note, not_done, explanation) SELECT :n, indicator_code, frame, delivered, evidence_url, note, "
-                          "not_done, explanation FROM indicator_value WHERE submission_id = :o"),
-                     {"n": new_id, "o": cur[0]})
+                          "CASE WHEN delivered IS NULL AND frame > 0 THEN :t ELSE not_done END, explanation "
+                          "FROM indicator_value WHERE submission_id = :o"), {"n": new_id, "o": cur[0], "t": True})
     return int(new_id), int(top) + 1, True
 
 
