@@ -12,6 +12,8 @@ from sqlalchemy import Engine
 from geo import diskcache
 from store import accounts, entry, queries, sessions, settings, signin
 from store import entry_workbook as entry_workbook_file
+
+from . import entry_workbook as entry_workbook_writer
 from store.access import PUBLIC, Scope
 from store.db import make_engine
 
@@ -203,7 +205,7 @@ def entry_reopen(scope: Scope, form, based_on: int) -> int:
 
 
 def entry_workbook(form, lang: str) -> bytes:
-    return entry_workbook_file.workbook(form, lang)
+    return entry_workbook_writer.workbook(form, lang)
 
 
 def entry_read_workbook(form, content: bytes, name: str) -> pd.DataFrame:

@@ -30,6 +30,7 @@ RULE = "#BEC4CC"                        # table lines
 GRID = "#C8C8C8"                        # chart grid lines
 GROUP_FILL, ROW_FILL = "#F2F2F2", "#F7F8FA"
 PALE_BLUE = "#96BEDC"                   # earlier rounds beside the current one
+INPUT_CELL = "#FFF4C2"                  # the cells to fill in of the offline entry workbook
 
 
 def rgb(hex_colour: str) -> tuple[int, int, int]:

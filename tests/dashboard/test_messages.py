@@ -11,7 +11,7 @@ import yaml
 from dashboard import i18n
 
 ROOT = Path(__file__).resolve().parents[2]
-CALLS = {"tr", "t"}            # tr(key, ...) / t(key, lang, ...) and view.tr(...)
+CALLS = {"tr", "t", "both"}    # tr(key, ...) / t(key, lang, ...), view.tr(...), opendata.both(key)
 
 
 def _sources():
