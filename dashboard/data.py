@@ -13,6 +13,7 @@ from geo import diskcache
 from store import queries, settings
 from store.access import PUBLIC, Scope
 from store.db import make_engine
+from store.manage import RoundError  # noqa: F401  (pages catch it: a round change that is not allowed)
 
 diskcache.DIRECTORY = settings.path("LAO_CACHE_DIR")
 
@@ -101,6 +102,12 @@ def clear() -> None:
 @_cache
 def indicator_history(v: int, scope: Scope, indicator: str) -> pd.DataFrame:
     return queries.indicator_history(engine(), scope, indicator)
+
+
+@_cache
+def corrections(v: int) -> pd.DataFrame:
+    """Corrections of published rounds, for the methodology page (public record)."""
+    return queries.corrections(engine())
 
 
 # --- administrators (pages/admin.py). Writes go through store.manage, which refuses anyone but an

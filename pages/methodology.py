@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, ui
+from dashboard.i18n import date_label, year_label
 from scoring.catalogue import domains
 from scoring.laotypes import type_name
 from scoring.peers import MIN_PEERS, SIZE_LABELS
@@ -79,5 +80,24 @@ def render() -> None:
         st.markdown(f"**{tr('meth_changes')}**")
         lines = [f"- {tr(k)}: {', '.join(v)}" for k, v in diff.items() if v]
         st.markdown("\n".join(lines) if lines else tr("meth_no_changes"))
+    _corrections(lang)
     st.subheader(tr("meth_sources"))
     st.write(tr("meth_sources_text"))
+
+
+def _corrections(lang: str) -> None:
+    """Published results changed afterwards by an administrator, with the reason given (plain text:
+    the reasons and file names are data, never markdown)."""
+    tr = ui.tr
+    st.subheader(tr("meth_corrections"))
+    done = data.corrections(data.version())
+    if done.empty:
+        st.text(tr("meth_no_corrections"))
+        return
+    st.text(tr("meth_corrections_text"))
+    st.dataframe(pd.DataFrame({
+        tr("year"): done["year"].astype(int).map(lambda y: year_label(y, lang)),
+        tr("meth_correction_at"): done["at"].map(lambda d: date_label(d, lang)),
+        tr("meth_correction_reason"): done["reason"].astype(str),
+        tr("meth_correction_file"): done["file_name"].fillna("").astype(str),
+    }), hide_index=True, width="stretch")
