@@ -128,6 +128,7 @@ def test_exports_are_for_administrators_and_formula_safe(db):
 
     df = manage.export_frame(db, ADMIN, "laos")
     assert list(df.columns) == ["lao_code", "name_th", "type", "province_code", "district_code"]
-    nasty = pd.DataFrame({"name_th": ["=HYPERLINK(\"http://x\")", "+1", "ปกติ"]})
-    assert to_csv_bytes(nasty).decode("utf-8-sig").splitlines()[1:] == ["\"'=HYPERLINK(\"\"http://x\"\")\"", "'+1", "ปกติ"]
+    nasty = pd.DataFrame({"name_th": ["=HYPERLINK(\"http://x\")", "+cmd|' /C calc'!A0", "+1", "ปกติ"]})
+    assert to_csv_bytes(nasty).decode("utf-8-sig").splitlines()[1:] == [
+        "\"'=HYPERLINK(\"\"http://x\"\")\"", "'+cmd|' /C calc'!A0", "+1", "ปกติ"]     # a number is not a formula
     assert queries.change_log(db, PUBLIC).empty
