@@ -21,6 +21,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -55,6 +56,7 @@ THAI_HEADERS = {"lao_code": "รหัส อปท.", "year": "ปี", "indica
 MAX_VALUE = 1e12                   # no real frame or count comes near; larger is a typing accident
 MAX_TEXT = 2000
 MAX_REASON = 500
+DUP_ROWS_SHOWN = 3                 # rows named in a duplicate's message
 _URL = r"https?://[^\s/?#]+[^\s]*"
 
 
@@ -134,7 +136,7 @@ class _Facts:
     applies: pd.DataFrame = field(init=False)   # (year, code, t): which indicator applies to which type
     num: dict[str, np.ndarray] = field(init=False)
     dup: np.ndarray = field(init=False)
-    dup_rows: np.ndarray = field(init=False)
+    dup_rows: Callable[[np.ndarray], list[str]] = field(init=False)
 
     def given(self, col: str) -> np.ndarray:
         return self.text[col].notna().to_numpy()
@@ -162,29 +164,42 @@ def _year_facts(f: _Facts) -> None:
     f.year_ok = f.y_int & np.isin(f.year_i, f.catalogue["year"].astype(int).unique())
 
 
-def _indicator_facts(f: _Facts, index: pd.Index) -> None:
+def _indicator_facts(f: _Facts) -> None:
     code = f.text["indicator_code"]
     short = code.str.fullmatch(r"[1-8]\.\d", na=False)           # Excel turns the code 1.10 into 1.1
     f.code = code.where(~short, code + "0") if short.any() else code
     f.code_fmt = f.code.str.fullmatch(r"[1-8]\.\d{2}", na=False).to_numpy()
-    cat = f.catalogue
-    key = pd.Series(f.year_i.astype(str), index=index) + "|" + f.code.fillna("")
-    cat_key = cat["year"].astype(str) + "|" + cat["code"]
-    f.measure = key.map(pd.Series(cat["measure"].to_numpy(), index=cat_key)).to_numpy(dtype=object)
+    cat = f.catalogue.astype({"year": "int64"})
+    # Looked up on (year, code) and (year, code, type) index levels: integer codes, no key strings.
+    rows = pd.MultiIndex.from_arrays([f.year_i, f.code.fillna("")])
+    measure = pd.Series(cat["measure"].to_numpy(), index=pd.MultiIndex.from_frame(cat[["year", "code"]]))
+    f.measure = measure.reindex(rows).to_numpy(dtype=object)
     f.known = f.code_fmt & f.year_ok & pd.notna(f.measure)
     f.applies = cat.assign(t=cat["applies_to"].str.split(";")).explode("t")
-    applicable_keys = set(cat_key.loc[f.applies.index] + "|" + f.applies["t"])
-    f.applicable = (key + "|" + pd.Series(f.lao_type, index=index).fillna("")).isin(applicable_keys).to_numpy()
+    applies = pd.MultiIndex.from_frame(f.applies[["year", "code", "t"]])
+    typed = pd.MultiIndex.from_arrays([f.year_i, f.code.fillna(""), pd.Series(f.lao_type).fillna("")])
+    f.applicable = typed.isin(applies)
 
 
 def _duplicate_facts(f: _Facts, rows: np.ndarray) -> None:
+    """Rows whose LAO × year × indicator appears more than once; `dup_rows(i)` names the rows of row
+    i's group (the first few), built only for the rows that are listed."""
     trio = pd.DataFrame({"lao": f.text["lao_code"], "year": f.year_i, "code": f.code})
     complete = f.given("lao_code") & f.y_int & f.code.notna().to_numpy()
     f.dup = complete & trio.duplicated(keep=False).to_numpy()
-    f.dup_rows = np.full(len(rows), "", dtype=object)
-    if f.dup.any():
-        t = trio[f.dup].assign(row=rows[f.dup].astype(str))
-        f.dup_rows[np.flatnonzero(f.dup)] = t.groupby(["lao", "year", "code"])["row"].transform(", ".join).to_numpy()
+    group = np.full(len(rows), -1, dtype="int64")
+    group[f.dup] = trio[f.dup].groupby(["lao", "year", "code"], sort=False).ngroup().to_numpy()
+    order = np.lexsort((rows[f.dup], group[f.dup]))
+    by_group, group_rows = group[f.dup][order], rows[f.dup][order]
+
+    def shown(positions) -> list[str]:
+        out = []
+        for g in group[positions]:
+            lo, hi = np.searchsorted(by_group, g, "left"), np.searchsorted(by_group, g, "right")
+            first = ", ".join(map(str, group_rows[lo:min(hi, lo + DUP_ROWS_SHOWN)]))
+            out.append(first if hi - lo <= DUP_ROWS_SHOWN else f"{first}, … ({hi - lo:,})")
+        return out
+    f.dup_rows = shown
 
 
 def _facts(conn: Connection, df: pd.DataFrame, cols: dict[str, str]) -> _Facts:
@@ -195,7 +210,7 @@ def _facts(conn: Connection, df: pd.DataFrame, cols: dict[str, str]) -> _Facts:
         f.text["note"] = clean_multiline(f.text["note"])
     _lao_facts(f)
     _year_facts(f)
-    _indicator_facts(f, df.index)
+    _indicator_facts(f)
     f.num = {c: parse_numbers(f.text[c]).to_numpy() for c in ("frame", "delivered")}
     _duplicate_facts(f, np.asarray(df.index, dtype="int64"))
     return f
