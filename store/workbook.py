@@ -138,6 +138,24 @@ def _status(stderr: bytes) -> dict:
     return out if isinstance(out, dict) else {}
 
 
+def _out_of_memory(exc: BaseException, limit: int) -> bool:
+    """Whether a failure came from the address-space cap: running out shows as MemoryError, but also
+    as SystemError, zlib's or expat's "out of memory" errors, so also look at how close the process
+    came to its limit."""
+    chain, link = set(), exc
+    while link is not None and id(link) not in chain:
+        if isinstance(link, (MemoryError, SystemError)) or "memory" in str(link).lower():
+            return True
+        chain.add(id(link))
+        link = link.__cause__ or link.__context__
+    try:
+        with open("/proc/self/status") as f:
+            peak = next(int(line.split()[1]) * 1024 for line in f if line.startswith("VmPeak:"))
+    except (OSError, StopIteration, ValueError):
+        return False
+    return peak > 0.75 * limit
+
+
 def _main(argv: list[str]) -> int:
     import resource
 
@@ -151,9 +169,9 @@ def _main(argv: list[str]) -> int:
     except Refusal as exc:
         print(json.dumps({"th": exc.th, "en": exc.en}, ensure_ascii=False), file=sys.stderr)
         return REFUSED
-    except MemoryError:
-        return OUT_OF_MEMORY
     except Exception as exc:       # openpyxl raises many kinds of error on a damaged workbook
+        if _out_of_memory(exc, address_space):
+            return OUT_OF_MEMORY
         reason = f"{type(exc).__name__}: {exc}"[:300]
         print(json.dumps({"th": f"เปิดไฟล์ Excel ไม่ได้ ({type(exc).__name__})",
                           "en": f"cannot open the workbook ({reason})"}, ensure_ascii=False), file=sys.stderr)
