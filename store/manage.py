@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Protocol
 
 import pandas as pd
 from sqlalchemy import Engine, text
@@ -21,7 +22,7 @@ from scoring.texts import Bilingual
 
 from . import catalogue_import, exports, imports, registry
 from .access import Scope
-from .dataset import log_change
+from .dataset import import_transaction, log_change
 
 KINDS = ("submissions", "registry")
 ROUND_STATES = ("open", "closed", "published")
@@ -40,6 +41,15 @@ class RoundError(ValueError):
         return self.message.text(lang)
 
 
+class Report(Protocol):
+    """What every import reports (ImportReport, RegistryReport, CatalogueReport)."""
+    rows: int
+    warnings: list[Problem]
+    dry_run: bool
+
+    def summary(self, lang: str = "th") -> str: ...
+
+
 @dataclass
 class Check:
     """The outcome of checking (or committing) one file: the problems, or the import's report."""
@@ -48,7 +58,7 @@ class Check:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     rows: int = 0
-    report: object = None          # imports.ImportReport, registry.RegistryReport or CatalogueReport
+    report: Report | None = None
     committed: bool = False
     facts: dict = field(default_factory=dict)     # figures for the page (LAOs, years, revisions, ...)
 
@@ -143,22 +153,31 @@ def _check_window(window_open: date | None, window_close: date | None) -> None:
 
 def set_round_state(engine: Engine, scope: Scope, year: int, state: str) -> str:
     """Move a round to `state` (open, closed, published) along TRANSITIONS; returns the old state.
-    At most one round is open at a time, so 'the open round' is never ambiguous."""
+    At most one round is open at a time, so 'the open round' is never ambiguous. Takes the import
+    lock, so a round is never published while an import into it is being written."""
     scope.require_admin("change rounds")
     if state not in ROUND_STATES:
         raise ValueError(f"unknown round state {state!r}")
-    with engine.begin() as conn:
-        row = _round(conn, year)
-        if row is None:
-            raise RoundError(f"ไม่มีรอบปี {year}", f"no round {year}")
-        old = row[0]
-        if (old, state) not in TRANSITIONS:
-            raise RoundError(f"รอบปี {year} เปลี่ยนจากสถานะ {old} เป็น {state} ไม่ได้",
-                             f"round {year} cannot go from {old} to {state}")
-        if state == "open":
-            _only_open(conn, year)
-        conn.execute(text("UPDATE round SET state = :s WHERE year = :y"), {"s": state, "y": int(year)})
-        log_change(conn, scope.user, f"round-{state}", f"round {year}: {old} -> {state}")
+    try:
+        with import_transaction(engine, "round") as conn:
+            old = _move(conn, year, state)
+            log_change(conn, scope.user, f"round-{state}", f"round {year}: {old} -> {state}", year=year)
+    except ValidationError as exc:        # the lock did not come free in time
+        raise RoundError(exc.problems[0].message.th, exc.problems[0].message.en) from exc
+    return old
+
+
+def _move(conn, year: int, state: str) -> str:
+    row = _round(conn, year)
+    if row is None:
+        raise RoundError(f"ไม่มีรอบปี {year}", f"no round {year}")
+    old = row[0]
+    if (old, state) not in TRANSITIONS:
+        raise RoundError(f"รอบปี {year} เปลี่ยนจากสถานะ {old} เป็น {state} ไม่ได้",
+                         f"round {year} cannot go from {old} to {state}")
+    if state == "open":
+        _only_open(conn, year)
+    conn.execute(text("UPDATE round SET state = :s WHERE year = :y"), {"s": state, "y": int(year)})
     return old
 
 
