@@ -119,7 +119,7 @@ def cmd_import_catalogue(args) -> int:
     if not check.ok:
         from scoring.errors import ValidationError
         raise ValidationError(check.problems, "catalogue")
-    print(check.summary_en)
+    print(check.summary("en"))
     return 0
 
 
@@ -142,14 +142,15 @@ def cmd_import_laos(args) -> int:
     engine = _engine(args)
     ensure_reference(engine)                # the registry names provinces and districts: they must be there
     report = import_registry(engine, Path(args.file), who=args.who)
-    print(report.summary())
+    print(report.summary("en"))
     return 0
 
 
 def cmd_import(args) -> int:
     from store.imports import import_submissions
-    report = import_submissions(_engine(args), Path(args.file), who=args.who, dry_run=args.dry_run)
-    print(report.summary())
+    report = import_submissions(_engine(args), Path(args.file), who=args.who, dry_run=args.dry_run,
+                                correction=args.correction)
+    print(report.summary("en"))
     return 0
 
 
@@ -214,6 +215,8 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("import", help="load a submissions file (CSV/XLSX), all or nothing")
     s.add_argument("file")
     s.add_argument("--dry-run", action="store_true", help="check only, change nothing")
+    s.add_argument("--correction", metavar="REASON",
+                   help="correct a published round: why (kept in the change log, shown on the methodology page)")
     s.add_argument("--who", default="command line")
     s.set_defaults(func=cmd_import)
     s = sub.add_parser("score", help="rescore and rebuild summaries")

@@ -14,8 +14,9 @@ from store import accounts, entry, queries, sessions, settings, signin
 from store import entry_workbook as entry_workbook_file
 
 from . import entry_workbook as entry_workbook_writer
-from store.access import PUBLIC, Scope
+from store.access import PUBLIC, PermissionDenied, Scope
 from store.db import make_engine
+from store.manage import RoundError  # noqa: F401  (pages catch it: a round change that is not allowed)
 
 diskcache.DIRECTORY = settings.path("LAO_CACHE_DIR")
 
@@ -106,6 +107,12 @@ def indicator_history(v: int, scope: Scope, indicator: str) -> pd.DataFrame:
     return queries.indicator_history(engine(), scope, indicator)
 
 
+@_cache
+def corrections(v: int) -> pd.DataFrame:
+    """Corrections of published rounds, for the methodology page (public record)."""
+    return queries.corrections(engine())
+
+
 # --- administrators (pages/admin.py). Writes go through store.manage, which refuses anyone but an
 # administrator itself; each logs its change, so data.version() moves and every cache above misses.
 @_cache
@@ -179,6 +186,11 @@ def lao_scorecard_xlsx(v: int, scope: Scope, lao: str, year: int, lang: str) -> 
     from dashboard.scorecard_tables import sheets
     from store.spreadsheet import sheets_to_xlsx
     return sheets_to_xlsx(sheets(lao_scorecard(v, scope, lao, year), lang))
+
+
+# Refusals the pages name (so pages import no store module).
+EntryError, Conflict, PermissionDenied = entry.EntryError, entry.Conflict, PermissionDenied
+entry_window = entry.window
 
 
 # --- entry (pages/entry.py): an LAO's own form is read fresh each run (drafts change all the time); what

@@ -31,7 +31,7 @@ def _report(view: View, check) -> None:
                                                                    "warning": tr("admin_warning")})
     if check.ok:
         st.success(tr("admin_file_ok", rows=check.rows), icon=":material/check_circle:")
-        st.text(check.summary_th if lang == "th" else check.summary_en)
+        st.text(check.summary(lang))
     else:
         st.error(tr("admin_file_bad", n=len(check.problems)), icon=":material/error:")
     if len(table):
@@ -47,19 +47,23 @@ def _intake(view: View, kind: str, check_op: str, commit_op: str, *args) -> None
     if upload is None:
         return
     content = upload.getvalue()
-    digest = hashlib.sha256(content + repr((kind, args)).encode()).hexdigest()
+    reason = st.session_state.get(f"admin_reason_{kind}_{n}", "").strip() or None   # typed below, then rerun
+    digest = hashlib.sha256(content + repr((kind, args, reason)).encode()).hexdigest()
     kept = st.session_state.get(f"admin_check_{kind}")
     if kept is None or kept[0] != digest:
         with st.spinner(tr("admin_checking")):
-            kept = (digest, data.admin(check_op, scope, *args, content, upload.name))
+            kept = (digest, data.admin(check_op, scope, *args, content, upload.name, correction=reason))
         st.session_state[f"admin_check_{kind}"] = kept
     check = kept[1]
+    if check.facts.get("published"):          # a published round changes only with a reason, logged
+        st.text_area(tr("admin_correction_reason"), key=f"admin_reason_{kind}_{n}", max_chars=500,
+                     help=tr("admin_correction_help", years=", ".join(map(str, check.facts["published"]))))
     _report(view, check)
     c1, c2 = st.columns(2)
     if check.ok and c1.button(tr("admin_commit"), type="primary", key=f"admin_commit_{kind}",
                               icon=":material/save:"):
         with st.spinner(tr("admin_saving")):
-            done = data.admin(commit_op, scope, *args, content, upload.name)
+            done = data.admin(commit_op, scope, *args, content, upload.name, correction=reason)
         st.session_state["admin_flash"] = done
         _reset(kind)
     if c2.button(tr("admin_discard"), key=f"admin_discard_{kind}", icon=":material/delete:"):
@@ -78,7 +82,7 @@ def _flash(view: View) -> None:
         return
     if done.committed:
         st.success(view.tr("admin_committed", rows=done.rows), icon=":material/task_alt:")
-        st.text(done.summary_th if view.lang == "th" else done.summary_en)
+        st.text(done.summary(view.lang))
     else:                                                # the data changed between check and commit
         _report(view, done)
 
@@ -132,8 +136,8 @@ def _round_op(view: View, sure: bool, op: str, scope, *args) -> None:
         return
     try:
         data.admin(op, scope, *args)
-    except ValueError as exc:             # store.manage.RoundError carries Thai and English
-        st.error(exc.text(view.lang) if hasattr(exc, "text") else str(exc), icon=":material/block:")
+    except data.RoundError as exc:
+        st.error(exc.text(view.lang), icon=":material/block:")
         return
     st.session_state["admin_round_done"] = True
     st.rerun()

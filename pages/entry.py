@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, filters, ui
+from dashboard.data import Conflict, EntryError, PermissionDenied, entry_window
 from dashboard import entry_state as es
 from dashboard import entry_text as et
 from dashboard.context import View
@@ -22,8 +23,6 @@ from scoring.catalogue import domains as domain_table
 from scoring.errors import ValidationError
 from scoring.laotypes import display_name
 from scoring.texts import Bilingual
-from store.access import PermissionDenied
-from store.entry import Conflict, EntryError, window
 
 CODE = re.compile(r"^\d{7}$")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -240,7 +239,7 @@ def render(view: View) -> None:
     done = st.session_state.pop("entry_done", None)
     if done:
         st.success(tr(done), icon=":material/task_alt:")
-    status = window(form.round_state, form.window_open, form.window_close, date.today())
+    status = entry_window(form.round_state, form.window_open, form.window_close, date.today())
     header(view, form, status)
     peers = data.entry_peers(view.v, form.year - 1, form.lao["type"])
     editable = status == "open" or view.scope.can_administer

@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard import data, filters, opendata_view, ui
 from dashboard.context import View
 from dashboard.format import indicator_label
+from dashboard.i18n import date_label, year_label
 from scoring.catalogue import domains, parse_targets
 from scoring.laotypes import type_name
 from scoring.peers import MIN_PEERS, SIZE_LABELS
@@ -89,6 +90,25 @@ def render(view: View) -> None:
         st.markdown(f"**{tr('meth_changes')}**")
         lines = [f"- {tr(k)}: {', '.join(v)}" for k, v in diff.items() if v]
         st.markdown("\n".join(lines) if lines else tr("meth_no_changes"))
+    _corrections(view)
     st.subheader(tr("meth_sources"))
     st.write(tr("meth_sources_text"))
     opendata_view.section()
+
+
+def _corrections(view: View) -> None:
+    """Published results changed afterwards by an administrator, with the reason given (plain text:
+    the reasons and file names are data, never markdown)."""
+    tr, lang = view.tr, view.lang
+    st.subheader(tr("meth_corrections"))
+    done = data.corrections(view.v)
+    if done.empty:
+        st.text(tr("meth_no_corrections"))
+        return
+    st.text(tr("meth_corrections_text"))
+    st.dataframe(pd.DataFrame({
+        tr("year"): done["year"].astype(int).map(lambda y: year_label(y, lang)),
+        tr("meth_correction_at"): done["at"].map(lambda d: date_label(d, lang)),
+        tr("meth_correction_reason"): done["reason"].astype(str),
+        tr("meth_correction_file"): done["file_name"].fillna("").astype(str),
+    }), hide_index=True, width="stretch")

@@ -10,6 +10,8 @@ from typing import Callable
 
 import numpy as np
 
+from .texts import Bilingual
+
 OUTCOMES = ("pass", "fail", "not_done", "no_service")
 PASS, FAIL, NOT_DONE, NO_SERVICE = range(4)
 
@@ -24,13 +26,12 @@ OUTCOME_LABELS = {
 @dataclass(frozen=True)
 class Rule:
     measure: str
-    text_th: str
-    text_en: str
+    description: Bilingual
     official: bool   # True only where the rule is read from published reports (FACTS.md)
     _score: Callable[[np.ndarray, np.ndarray, np.ndarray, bool], tuple[np.ndarray, np.ndarray]]
 
     def describe(self, lang: str = "th") -> str:
-        return self.text_th if lang == "th" else self.text_en
+        return self.description.text(lang)
 
     def score(self, frame, delivered, target, at_target_passes: bool = True):
         """Arrays in, (outcome codes int8, pct float64 with NaN where undefined) out."""
@@ -69,26 +70,26 @@ def _yesno(f, d, t, at_target):
 
 
 RULES: dict[str, Rule] = {r.measure: r for r in (
-    Rule("ratio",
+    Rule("ratio", Bilingual(
          "ถ้ากรอบการประเมิน (1) เป็น 0 = ไม่มีบริการสาธารณะ; ถ้า (1) มากกว่า 0 แต่ไม่ได้กรอก (2) = ไม่ได้ดำเนินการ; "
          "มิฉะนั้นคำนวณ (2) ÷ (1) × 100 ถ้าได้ไม่น้อยกว่าค่าเป้าหมาย = ผ่าน ถ้าน้อยกว่า = ไม่ผ่าน "
          "(เทียบค่าที่ยังไม่ปัดเศษ)",
          "If the frame (1) is 0: no such service. If (1) is above 0 and (2) is empty: not carried out. "
          "Otherwise (2) ÷ (1) × 100; at or above the target: pass, below: fail (the unrounded "
-         "percentage is compared).",
+         "percentage is compared)."),
          True, _ratio),
-    Rule("count",
+    Rule("count", Bilingual(
          "กติกาของแดชบอร์ดนี้ (ไม่ใช่กติกาทางการ): (1) = 1 ถ้าภารกิจนี้อยู่ในอำนาจหน้าที่ของ อปท. (0 = ไม่มีบริการ); "
          "(2) = จำนวนครั้งหรือจำนวนหน่วยที่ทำได้ ถ้าไม่น้อยกว่าค่าเป้าหมาย = ผ่าน; ร้อยละ = (2) ÷ เป้าหมาย × 100",
          "This dashboard's convention (not an official rule): (1) is 1 when the service is in the LAO's "
          "remit (0: no such service); (2) is the number delivered; at or above the target count: pass; "
-         "percentage = (2) ÷ target × 100.",
+         "percentage = (2) ÷ target × 100."),
          False, _count),
-    Rule("yesno",
+    Rule("yesno", Bilingual(
          "กติกาของแดชบอร์ดนี้ (ไม่ใช่กติกาทางการ): (1) = 1 ถ้าบริการนี้ใช้กับ อปท. (0 = ไม่มีบริการ); "
          "(2) = 1 ถ้าดำเนินการแล้ว = ผ่าน, 0 = ไม่ผ่าน",
          "This dashboard's convention (not an official rule): (1) is 1 when the service applies "
-         "(0: no such service); (2) is 1 when done (pass) and 0 when not (fail).",
+         "(0: no such service); (2) is 1 when done (pass) and 0 when not (fail)."),
          False, _yesno),
 )}
 

@@ -1,16 +1,23 @@
-"""Whole-dataset writes: schema reset, reference data, and loading a generated dataset."""
+"""Whole-dataset writes: schema reset, reference data, loading a generated dataset; and what every
+import shares: its transaction (with the import lock), the change log and the history of replaced rows."""
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, exc as sa_exc, text
+
+from scoring.errors import ValidationError, problem
 
 from scoring.catalogue import format_targets, parse_targets
 
 from . import reference
 from .bulk import insert_frame
-from .db import has_schema, upgrade
+from .db import fault_kind, has_schema, upgrade
 from .models import Base
 
 INDICATOR_COLUMNS = ["year", "code", "domain", "name_th", "name_en", "mission_th", "mission_en", "measure",
@@ -53,11 +60,59 @@ def write_meta(conn: Connection, **items: str) -> None:
 
 def log_change(conn: Connection, who: str, action: str, detail: str = "", file_name: str | None = None,
                n_rows: int | None = None, year: int | None = None, reason: str | None = None) -> int:
-    """Record a change (every change: the newest id is the data version caches key on); returns its id."""
-    return int(conn.execute(text("INSERT INTO change_log (at, who, action, detail, file_name, n_rows, year, reason) "
-                                 "VALUES (:at, :who, :action, :detail, :f, :n, :y, :r) RETURNING id"),
-                            {"at": datetime.now().replace(microsecond=0), "who": who, "action": action,
-                             "detail": detail, "f": file_name, "n": n_rows, "y": year, "r": reason}).scalar_one())
+    """Log a change in the caller's transaction; returns its id (the new data version). `year` is the
+    round it concerns, `reason` why (given for every correction of a published round)."""
+    return int(conn.execute(text(
+        "INSERT INTO change_log (at, who, action, detail, file_name, n_rows, year, reason) "
+        "VALUES (:at, :who, :action, :detail, :f, :n, :y, :r) RETURNING id"),
+        {"at": datetime.now().replace(microsecond=0), "who": who, "action": action, "detail": detail,
+         "f": file_name, "n": n_rows, "y": None if year is None else int(year), "r": reason}).scalar_one())
+
+
+def keep_history(conn: Connection, change_id: int, entity: str, before: pd.DataFrame, keys) -> int:
+    """Store the rows a change replaced (one JSON object each, named by `keys`) under its change id."""
+    if before.empty:
+        return 0
+    clean = before.astype(object).where(before.notna(), None)
+    rows = [{k: (v.item() if isinstance(v, np.generic) else v) for k, v in r.items()}
+            for r in clean.to_dict("records")]
+    history = pd.DataFrame({"change_id": change_id, "entity": entity,
+                            "entity_key": [str(k)[:60] for k in keys],
+                            "before": [json.dumps(r, ensure_ascii=False, default=str) for r in rows]})
+    return insert_frame(conn, "row_history", history)
+
+
+def lock_imports(conn: Connection) -> None:
+    """Take the import lock at the start of a transaction: imports (submissions, catalogues, registry)
+    then run one at a time, and every read that follows sees what the import before committed, so
+    what a check found still holds when the import writes. SQLite: its write lock, taken now rather
+    than at the first write; PostgreSQL: a self-conflicting lock on `submission`."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("LOCK TABLE submission IN SHARE ROW EXCLUSIVE MODE"))
+    else:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@contextmanager
+def import_transaction(engine: Engine, what: str) -> Iterator[Connection]:
+    """One all-or-nothing transaction under the import lock. Waiting too long for the lock, or a clash
+    with a change made outside imports, ends in a plain ValidationError, never a raw database error."""
+    try:
+        with engine.begin() as conn:
+            lock_imports(conn)
+            yield conn
+    except sa_exc.IntegrityError as exc:
+        raise ValidationError([problem(
+            None, None, "ข้อมูลในระบบเปลี่ยนไประหว่างการนำเข้า จึงไม่ได้บันทึกสิ่งใด กรุณาตรวจไฟล์แล้วนำเข้าอีกครั้ง",
+            "the data changed while this file was being imported, so nothing was saved: check the file and "
+            "import it again")], what) from exc
+    except sa_exc.OperationalError as exc:
+        if fault_kind(exc) != "locked":
+            raise
+        raise ValidationError([problem(
+            None, None, "มีการนำเข้าหรือการแก้ไขข้อมูลอื่นกำลังทำงานอยู่นานเกินรอ จึงไม่ได้บันทึกสิ่งใด กรุณาลองใหม่ภายหลัง",
+            "another import or change is still being written and the wait ran out, so nothing was saved: "
+            "try again in a few minutes (LAO_SQLITE_BUSY_TIMEOUT)")], what) from exc
 
 
 def write_catalogue(conn: Connection, indicators: pd.DataFrame) -> None:

@@ -10,7 +10,7 @@ import re
 
 import pandas as pd
 
-from scoring.errors import Problem, ValidationError
+from scoring.errors import Problem, ValidationError, problem
 from scoring.texts import Bilingual
 
 from .upload import read_table
@@ -65,7 +65,7 @@ def read(source, lao_code: str, year: int, codes) -> pd.DataFrame:
             cols[key] = header
     missing = [k for k in ("indicator_code", "frame", "delivered") if k not in cols]
     if missing:
-        raise ValidationError([Problem(None, k, f"ไม่มีคอลัมน์ {k}", f"missing column {k}") for k in missing], "form")
+        raise ValidationError([problem(None, k, f"ไม่มีคอลัมน์ {k}", f"missing column {k}") for k in missing], "form")
     problems: list[Problem] = []
     rows = {}
     known = set(codes)
@@ -74,19 +74,19 @@ def read(source, lao_code: str, year: int, codes) -> pd.DataFrame:
         if not code:
             continue
         if "lao_code" in cols and pd.notna(rec[cols["lao_code"]]) and str(rec[cols["lao_code"]]).strip() != lao_code:
-            problems.append(Problem(row, cols["lao_code"], f"เป็นแบบของ อปท. อื่น ({rec[cols['lao_code']]})",
+            problems.append(problem(row, cols["lao_code"], f"เป็นแบบของ อปท. อื่น ({rec[cols['lao_code']]})",
                                     f"the form of another LAO ({rec[cols['lao_code']]})"))
             continue
         if "year" in cols and pd.notna(rec[cols["year"]]) and str(rec[cols["year"]]).strip() != str(year):
-            problems.append(Problem(row, cols["year"], f"เป็นแบบของรอบปี {rec[cols['year']]} ไม่ใช่ {year}",
+            problems.append(problem(row, cols["year"], f"เป็นแบบของรอบปี {rec[cols['year']]} ไม่ใช่ {year}",
                                     f"the form of round {rec[cols['year']]}, not {year}"))
             continue
         if code not in known:
-            problems.append(Problem(row, cols["indicator_code"], f"ไม่มีตัวชี้วัด {code} ในแบบของ อปท. นี้",
+            problems.append(problem(row, cols["indicator_code"], f"ไม่มีตัวชี้วัด {code} ในแบบของ อปท. นี้",
                                     f"indicator {code} is not on this LAO's form"))
             continue
         if code in rows:
-            problems.append(Problem(row, cols["indicator_code"], f"ตัวชี้วัด {code} ซ้ำ (แถว {rows[code]['row']})",
+            problems.append(problem(row, cols["indicator_code"], f"ตัวชี้วัด {code} ซ้ำ (แถว {rows[code]['row']})",
                                     f"indicator {code} appears twice (row {rows[code]['row']})"))
             continue
         rows[code] = {"row": row, "frame_raw": rec[cols["frame"]], "delivered_raw": rec[cols["delivered"]],
@@ -98,6 +98,6 @@ def read(source, lao_code: str, year: int, codes) -> pd.DataFrame:
         raise ValidationError(problems, "form")
     out = pd.DataFrame.from_dict(rows, orient="index")
     if out.empty:
-        raise ValidationError([Problem(None, None, "ไม่มีแถวตัวชี้วัดในไฟล์", "the file has no indicator rows")], "form")
+        raise ValidationError([problem(None, None, "ไม่มีแถวตัวชี้วัดในไฟล์", "the file has no indicator rows")], "form")
     out.index.name = "code"
     return out

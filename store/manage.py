@@ -12,18 +12,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Protocol
 
 import pandas as pd
 from sqlalchemy import Engine, text
 
 from scoring.errors import Problem, ValidationError
-
-from scoring.catalogue import from_table
+from scoring.texts import Bilingual
 
 from . import catalogue_import, exports, imports, registry
 from .access import Scope
-from .dataset import log_change
-from .upload import read_table
+from .dataset import import_transaction, log_change
 
 KINDS = ("submissions", "registry")
 ROUND_STATES = ("open", "closed", "published")
@@ -32,26 +31,34 @@ TRANSITIONS = {("open", "closed"), ("closed", "open"), ("closed", "published")}
 
 
 class RoundError(ValueError):
-    """A round change that is not allowed, with a message in Thai and English."""
+    """A round change that is not allowed, with its message in Thai and English."""
 
     def __init__(self, th: str, en: str):
+        self.message = Bilingual(th, en)
         super().__init__(en)
-        self.message_th, self.message_en = th, en
 
     def text(self, lang: str = "th") -> str:
-        return self.message_th if lang == "th" else self.message_en
+        return self.message.text(lang)
+
+
+class Report(Protocol):
+    """What every import reports (ImportReport, RegistryReport, CatalogueReport)."""
+    rows: int
+    warnings: list[Problem]
+    dry_run: bool
+
+    def summary(self, lang: str = "th") -> str: ...
 
 
 @dataclass
 class Check:
-    """The outcome of checking (or committing) one file."""
+    """The outcome of checking (or committing) one file: the problems, or the import's report."""
     kind: str
     file_name: str
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     rows: int = 0
-    summary_th: str = ""
-    summary_en: str = ""
+    report: Report | None = None
     committed: bool = False
     facts: dict = field(default_factory=dict)     # figures for the page (LAOs, years, revisions, ...)
 
@@ -59,9 +66,13 @@ class Check:
     def ok(self) -> bool:
         return not self.problems
 
+    def summary(self, lang: str = "th") -> str:
+        """The import's report in words, or "" when the file was refused."""
+        return "" if self.report is None else self.report.summary(lang)
+
     def table(self, lang: str = "th") -> pd.DataFrame:
         """Every problem (then every warning) by row and column, for display and download."""
-        rows = [(p.row, p.column, p.message_th if lang == "th" else p.message_en, kind)
+        rows = [(p.row, p.column, p.message.text(lang), kind)
                 for kind, items in (("problem", self.problems), ("warning", self.warnings)) for p in items]
         out = pd.DataFrame(rows, columns=["row", "column", "message", "kind"])
         out["row"] = out["row"].astype("Int64")
@@ -72,65 +83,58 @@ def _source(data: bytes, name: str) -> tuple[bytes, str]:
     return bytes(data), (name or "upload").replace("\\", "/").rsplit("/", 1)[-1][:255]
 
 
-def _start(scope: Scope, action: str, kind: str, data: bytes, name: str) -> tuple[tuple[bytes, str], Check]:
-    """Refuse non-administrators and unknown kinds before anything is read."""
+def _run(scope: Scope, action: str, kind: str, data: bytes, name: str, work) -> Check:
+    """The one prelude and ending of every file operation: refuse non-administrators and unknown kinds
+    before anything is read, run `work(source)` (which returns a report), and turn refusals into the
+    Check's problems."""
     scope.require_admin(action)
-    if kind not in KINDS:
+    if kind not in KINDS + ("catalogue",):
         raise ValueError(f"unknown kind {kind!r}")
     source = _source(data, name)
-    return source, Check(kind, source[1])
-
-
-def check_file(engine: Engine, scope: Scope, kind: str, data: bytes, name: str) -> Check:
-    """Validate a file without changing anything (a dry run)."""
-    source, out = _start(scope, "check files", kind, data, name)
+    out = Check(kind, source[1])
     try:
-        if kind == "submissions":
-            rep = imports.import_submissions(engine, source, who=scope.user, dry_run=True)
-            _from_import(out, rep)
-        else:
-            df = read_table(source)
-            with engine.connect() as conn:
-                laos, warnings = registry.parse_registry(conn, df)
-                have = set(pd.read_sql(text("SELECT code FROM lao"), conn)["code"])
-            codes = set(laos["code"])
-            out.rows, out.warnings = len(df), list(warnings)
-            out.facts = {"laos": len(codes), "new": len(codes - have), "known": len(codes & have),
-                         "not_in_file": len(have - codes)}
-            out.summary_th = (f"อ่านได้ {len(df):,} แถว เป็น อปท. {len(codes):,} แห่ง: ใหม่ {len(codes - have):,} แห่ง "
-                              f"มีอยู่แล้ว {len(codes & have):,} แห่ง")
-            out.summary_en = (f"{len(df):,} rows, {len(codes):,} LAOs: {len(codes - have):,} new, "
-                              f"{len(codes & have):,} already known")
+        rep = work(source)
     except ValidationError as exc:
-        out.problems = list(exc.problems)
+        out.problems, out.facts = list(exc.problems), dict(exc.facts)
+        return out
+    except RoundError as exc:
+        out.problems = [Problem(None, None, exc.message)]
+        return out
+    out.report, out.rows, out.warnings = rep, rep.rows, list(rep.warnings)
+    out.committed = not rep.dry_run
+    out.facts = _facts(rep)
     return out
 
 
-def commit_file(engine: Engine, scope: Scope, kind: str, data: bytes, name: str) -> Check:
+def _facts(rep) -> dict:
+    if isinstance(rep, imports.ImportReport):
+        return {"laos": rep.laos, "years": list(rep.years), "revisions": rep.revisions, "replaced": rep.replaced,
+                "published": list(rep.published), "correction": rep.correction}
+    if isinstance(rep, registry.RegistryReport):
+        new = len(rep.inserted) - rep.bangkok_added
+        return {"laos": rep.laos, "new": new, "known": rep.laos - new, "updated": len(rep.updated),
+                "not_in_file": len(rep.not_in_file)}
+    return {"indicators": rep.indicators, "before": rep.replaced, "scored": rep.scored_rows,
+            "correction": rep.correction}
+
+
+def _file_work(engine: Engine, scope: Scope, kind: str, dry_run: bool, correction: str | None):
+    if kind == "submissions":
+        return lambda source: imports.import_submissions(engine, source, who=scope.user, dry_run=dry_run,
+                                                         correction=correction)
+    return lambda source: registry.import_registry(engine, source, who=scope.user, dry_run=dry_run)
+
+
+def check_file(engine: Engine, scope: Scope, kind: str, data: bytes, name: str, correction: str | None = None) -> Check:
+    """Validate a file without changing anything (a dry run). `correction`: the reason, needed when a
+    submissions file has rows for a published round (facts["published"] lists them, refused or not)."""
+    return _run(scope, "check files", kind, data, name, _file_work(engine, scope, kind, True, correction))
+
+
+def commit_file(engine: Engine, scope: Scope, kind: str, data: bytes, name: str,
+                correction: str | None = None) -> Check:
     """Validate again and write, all or nothing; the import logs the change in its transaction."""
-    source, out = _start(scope, "import files", kind, data, name)
-    try:
-        if kind == "submissions":
-            _from_import(out, imports.import_submissions(engine, source, who=scope.user))
-        else:
-            rep = registry.import_registry(engine, source, who=scope.user)
-            out.rows, out.warnings = rep.rows, list(rep.warnings)
-            out.facts = {"new": len(rep.inserted), "updated": len(rep.updated),
-                         "not_in_file": len(rep.not_in_file)}
-            out.summary_th = (f"นำเข้าทะเบียน อปท. แล้ว: เพิ่ม {len(rep.inserted):,} แห่ง ปรับปรุง {len(rep.updated):,} แห่ง "
-                              f"ไม่อยู่ในไฟล์ (คงไว้) {len(rep.not_in_file):,} แห่ง")
-            out.summary_en = (f"registry imported: {len(rep.inserted):,} added, {len(rep.updated):,} updated, "
-                              f"{len(rep.not_in_file):,} not in the file (kept)")
-        out.committed = True
-    except ValidationError as exc:
-        out.problems = list(exc.problems)
-    return out
-
-
-def _from_import(out: Check, rep) -> None:
-    out.rows, out.warnings = rep.rows, list(rep.warnings)
-    out.summary_th, out.summary_en = rep.summary_th(), rep.summary()
-    out.facts = {"laos": rep.laos, "years": list(rep.years), "revisions": rep.revisions, "replaced": rep.replaced}
+    return _run(scope, "import files", kind, data, name, _file_work(engine, scope, kind, False, correction))
 
 
 # --- rounds ----------------------------------------------------------------------------------------
@@ -149,22 +153,31 @@ def _check_window(window_open: date | None, window_close: date | None) -> None:
 
 def set_round_state(engine: Engine, scope: Scope, year: int, state: str) -> str:
     """Move a round to `state` (open, closed, published) along TRANSITIONS; returns the old state.
-    At most one round is open at a time, so 'the open round' is never ambiguous."""
+    At most one round is open at a time, so 'the open round' is never ambiguous. Takes the import
+    lock, so a round is never published while an import into it is being written."""
     scope.require_admin("change rounds")
     if state not in ROUND_STATES:
         raise ValueError(f"unknown round state {state!r}")
-    with engine.begin() as conn:
-        row = _round(conn, year)
-        if row is None:
-            raise RoundError(f"ไม่มีรอบปี {year}", f"no round {year}")
-        old = row[0]
-        if (old, state) not in TRANSITIONS:
-            raise RoundError(f"รอบปี {year} เปลี่ยนจากสถานะ {old} เป็น {state} ไม่ได้",
-                             f"round {year} cannot go from {old} to {state}")
-        if state == "open":
-            _only_open(conn, year)
-        conn.execute(text("UPDATE round SET state = :s WHERE year = :y"), {"s": state, "y": int(year)})
-        log_change(conn, scope.user, f"round-{state}", f"round {year}: {old} -> {state}")
+    try:
+        with import_transaction(engine, "round") as conn:
+            old = _move(conn, year, state)
+            log_change(conn, scope.user, f"round-{state}", f"round {year}: {old} -> {state}", year=year)
+    except ValidationError as exc:        # the lock did not come free in time
+        raise RoundError(exc.problems[0].message.th, exc.problems[0].message.en) from exc
+    return old
+
+
+def _move(conn, year: int, state: str) -> str:
+    row = _round(conn, year)
+    if row is None:
+        raise RoundError(f"ไม่มีรอบปี {year}", f"no round {year}")
+    old = row[0]
+    if (old, state) not in TRANSITIONS:
+        raise RoundError(f"รอบปี {year} เปลี่ยนจากสถานะ {old} เป็น {state} ไม่ได้",
+                         f"round {year} cannot go from {old} to {state}")
+    if state == "open":
+        _only_open(conn, year)
+    conn.execute(text("UPDATE round SET state = :s WHERE year = :y"), {"s": state, "y": int(year)})
     return old
 
 
@@ -233,60 +246,32 @@ def _only_open(conn, year: int) -> None:
 # --- catalogue -------------------------------------------------------------------------------------
 
 def _catalogue_round(engine: Engine, year: int) -> None:
-    """A catalogue goes into a year whose round is not opened yet or not published: published results are
-    the public record."""
+    """A catalogue goes into a year whose round is not opened yet or not yet published (a published round's
+    catalogue changes only as a correction with a reason: catalogue_import)."""
     if not 2500 <= int(year) <= 2700:
         raise RoundError(f"{year} ไม่ใช่ปี พ.ศ.", f"{year} is not a B.E. year")
-    with engine.connect() as conn:
-        row = _round(conn, year)
-    if row is not None and row[0] == "published":
-        raise RoundError(f"รอบปี {year} เผยแพร่แล้ว จึงเปลี่ยนบัญชีตัวชี้วัดไม่ได้",
-                         f"round {year} is published: its catalogue cannot change")
 
 
-def check_catalogue(engine: Engine, scope: Scope, year: int, data: bytes, name: str) -> Check:
+def _catalogue_work(engine: Engine, scope: Scope, year: int, dry_run: bool, correction: str | None):
+    def work(source):
+        _catalogue_round(engine, year)
+        return catalogue_import.import_catalogue(engine, source, int(year), who=scope.user, dry_run=dry_run,
+                                                 correction=correction)
+    return work
+
+
+def check_catalogue(engine: Engine, scope: Scope, year: int, data: bytes, name: str,
+                    correction: str | None = None) -> Check:
     """Validate an official catalogue file for a round without changing anything."""
-    scope.require_admin("check catalogues")
-    source = _source(data, name)
-    out = Check("catalogue", source[1])
-    try:
-        _catalogue_round(engine, year)
-        df = read_table(source)
-        try:
-            cat = from_table(df.reset_index(drop=True), int(year), source=source[1])
-        except ValidationError as exc:       # from_table counts data rows from 1: show spreadsheet rows
-            rows = list(df.index)
-            raise ValidationError([Problem(rows[p.row - 1] if p.row and p.row <= len(rows) else p.row, p.column,
-                                           p.message_th, p.message_en) for p in exc.problems]) from exc
-        with engine.connect() as conn:
-            before = conn.execute(text("SELECT COUNT(*) FROM indicator WHERE year = :y"), {"y": int(year)}).scalar_one()
-        n = len(cat.indicators)
-        out.rows, out.facts = len(df), {"indicators": n, "before": int(before)}
-        out.summary_th = f"บัญชีตัวชี้วัดปี {year}: {n} ตัวชี้วัด (ปัจจุบันมี {before})"
-        out.summary_en = f"catalogue {year}: {n} indicators (currently {before})"
-    except ValidationError as exc:
-        out.problems = list(exc.problems)
-    except RoundError as exc:
-        out.problems = [Problem(None, None, exc.message_th, exc.message_en)]
-    return out
+    return _run(scope, "check catalogues", "catalogue", data, name,
+                _catalogue_work(engine, scope, year, True, correction))
 
 
-def commit_catalogue(engine: Engine, scope: Scope, year: int, data: bytes, name: str) -> Check:
+def commit_catalogue(engine: Engine, scope: Scope, year: int, data: bytes, name: str,
+                     correction: str | None = None) -> Check:
     """Replace a round's catalogue and rescore it (store.catalogue_import logs the change)."""
-    scope.require_admin("import catalogues")
-    source = _source(data, name)
-    out = Check("catalogue", source[1])
-    try:
-        _catalogue_round(engine, year)
-        rep = catalogue_import.import_catalogue(engine, source, int(year), who=scope.user)
-        out.rows, out.committed = rep.indicators, True
-        out.facts = {"indicators": rep.indicators, "before": rep.replaced, "scored": rep.scored_rows}
-        out.summary_th, out.summary_en = rep.summary_th(), rep.summary()
-    except ValidationError as exc:
-        out.problems = list(exc.problems)
-    except RoundError as exc:
-        out.problems = [Problem(None, None, exc.message_th, exc.message_en)]
-    return out
+    return _run(scope, "import catalogues", "catalogue", data, name,
+                _catalogue_work(engine, scope, year, False, correction))
 
 
 def export_frame(engine: Engine, scope: Scope, what: str, year: int | None = None) -> pd.DataFrame:

@@ -13,9 +13,11 @@ from .dataset import with_targets
 LAO_FIELDS = "l.code AS lao_code, l.name_th, l.name_en, l.type, l.province_code, l.district_code, l.population"
 
 
-def _read(engine: Engine, sql: str, params: dict | None = None) -> pd.DataFrame:
+def _read(engine: Engine, sql, params: dict | None = None) -> pd.DataFrame:
+    """The one query helper of the store's reads (queries_lao and queries_province use it too):
+    `sql` is SQL text or a prepared TextClause (e.g. with expanding parameters)."""
     with engine.connect() as conn:
-        return pd.read_sql(text(sql), conn, params=params or {})
+        return pd.read_sql(text(sql) if isinstance(sql, str) else sql, conn, params=params or {})
 
 
 def data_version(engine: Engine) -> int:
@@ -135,6 +137,15 @@ def change_log(engine: Engine, scope: Scope, limit: int = 200) -> pd.DataFrame:
         return pd.DataFrame(columns=["at", "who", "action", "detail", "file_name", "n_rows"])
     return _read(engine, "SELECT at, who, action, detail, file_name, n_rows FROM change_log "
                          "ORDER BY id DESC LIMIT :n", {"n": limit})
+
+
+def corrections(engine: Engine) -> pd.DataFrame:
+    """Corrections of published rounds (imports into a round already published, each with the
+    administrator's reason), newest first: year, at, who, reason, file_name. Public record: the
+    methodology page lists them (without `who`)."""
+    return _read(engine, "SELECT c.year, c.at, c.who, c.reason, c.file_name FROM change_log c "
+                         "JOIN round r ON r.year = c.year WHERE r.state = 'published' AND c.reason IS NOT NULL "
+                         "AND c.action IN ('import', 'import-catalogue') ORDER BY c.id DESC")
 
 
 def indicator_history(engine: Engine, scope: Scope, indicator: str) -> pd.DataFrame:

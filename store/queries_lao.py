@@ -18,11 +18,7 @@ from scoring.scorecard import Inputs
 
 from . import queries
 from .access import Scope
-
-
-def _read(engine: Engine, sql, params: dict | None = None) -> pd.DataFrame:
-    with engine.connect() as conn:
-        return pd.read_sql(sql if not isinstance(sql, str) else text(sql), conn, params=params or {})
+from .queries import _read
 
 
 def round_states(engine: Engine) -> pd.DataFrame:

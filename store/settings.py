@@ -32,6 +32,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LAO_IMPORT_MAX_COLUMNS", "60", "most columns an import file may have"),
     Setting("LAO_IMPORT_MAX_CELLS", "12000000", "most cells (rows × columns) an import file may have"),
     Setting("LAO_PROBLEMS_LISTED", "500", "most problems listed for one file (the rest are counted)"),
+    Setting("LAO_XLSX_SECONDS", "60", "longest time an XLSX file may take to read (it is read in a child process)"),
+    Setting("LAO_XLSX_MEMORY_MB", "450", "address space of the child process that reads an XLSX file"),
     Setting("LAO_EVIDENCE_MAX_MB", "20", "largest evidence file (PDF, JPEG, PNG, XLSX)"),
     Setting("LAO_EVIDENCE_TOTAL_MB", "200", "most evidence one LAO may store for one round"),
     Setting("LAO_CACHE_DIR", "data/cache", "prepared map boundaries kept between restarts (safe to delete)"),

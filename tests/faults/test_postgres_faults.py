@@ -146,6 +146,8 @@ def test_an_import_interrupted_midway_leaves_previous_data_intact(pg, tmp_path, 
     cluster, url = pg
     engine = make_engine(url)
     frame = pd.concat([round_frame(engine, y) for y in (2565, 2566, 2567, 2568, 2569)], ignore_index=True)
+    with engine.begin() as conn:        # every round importable without a correction's reason (issue 12.7)
+        conn.execute(text("UPDATE round SET state = 'closed' WHERE state = 'published'"))
     engine.dispose()
     big = tmp_path / "every-round.csv"
     frame.to_csv(big, index=False)

@@ -77,7 +77,7 @@ indicators:
         load(2569, catdir)
     cols = {p.column for p in err.value.problems}
     assert {"code", "measure", "target", "applies_to", "source"} <= cols
-    assert any("ตัวชี้วัด" in p.message_th or "รหัส" in p.message_th for p in err.value.problems)
+    assert any("ตัวชี้วัด" in p.message.th or "รหัส" in p.message.th for p in err.value.problems)
 
 
 def test_missing_year_and_circular_chain(catdir):

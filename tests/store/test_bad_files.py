@@ -175,7 +175,7 @@ def test_every_bad_file_is_refused_clearly_and_changes_nothing(db, good, monkeyp
     for case, kind, content, word in corpus(db, good):
         name = f"{case}.xlsx" if content.startswith(b"PK") else f"{case}.csv"
         for step, result in zip(("check", "commit"), attempt(db, kind, content, name)):
-            messages = [p.message_th for p in result.problems]
+            messages = [p.message.th for p in result.problems]
             if not messages or result.committed:
                 failures.append(f"{case} ({step}): not refused")
             elif not any(word in m for m in messages):
@@ -204,7 +204,7 @@ def test_an_oversized_file_is_refused_before_it_is_read(db, good, monkeypatch):
     assert len(content) > 1100
     check, commit = attempt(db, "submissions", content, "big.csv")
     for result in (check, commit):
-        assert result.problems and "MB" in result.problems[0].message_th and not result.committed
+        assert result.problems and "MB" in result.problems[0].message.th and not result.committed
     assert checksum(db) == before
 
 
@@ -221,4 +221,4 @@ def test_windows_874_and_xlsx_versions_of_the_good_file_are_accepted(db, good):
     for name, content in (("thai.csv", csv_bytes(thai, "cp874")), ("bom.csv", csv_bytes(good, "utf-8-sig")),
                           ("good.xlsx", xlsx_bytes([list(good.columns)] + good.values.tolist()))):
         check = manage.check_file(db, ADMIN, "submissions", content, name)
-        assert check.ok, (name, [p.message_en for p in check.problems[:3]])
+        assert check.ok, (name, [p.message.en for p in check.problems[:3]])

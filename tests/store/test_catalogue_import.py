@@ -52,7 +52,7 @@ def test_refuses_to_drop_codes_that_have_submissions(db, tmp_path):
     table[~table["code"].isin(["1.08", "2.03"])].to_csv(path, index=False)
     with pytest.raises(ValidationError) as exc:
         import_catalogue(db, path, 2569, who="tester")
-    assert sorted(c for p in exc.value.problems for c in ("1.08", "2.03") if c in p.message_en) == ["1.08", "2.03"]
+    assert sorted(c for p in exc.value.problems for c in ("1.08", "2.03") if c in p.message.en) == ["1.08", "2.03"]
     assert table_fingerprint(db) == before
 
 

@@ -85,9 +85,11 @@ def test_formulas_are_neutralised(db, tmp_path):
     assert names["2810101"] == '\'=HYPERLINK("http://x","y")' and names["4810101"] == "'@SUM(1)"
     header, rows = _read_xlsx(tmp_path / "l.xlsx")
     xl = {r[0]: r[1] for r in rows}
-    assert xl["2810101"] == '\'=HYPERLINK("http://x","y")'
+    assert xl["2810101"] == '=HYPERLINK("http://x","y")'        # text as written: Excel's quote prefix guards it
     wb = openpyxl.load_workbook(tmp_path / "l.xlsx")       # not read-only: cell types are visible
     assert all(c.data_type != "f" for row in wb.active.iter_rows() for c in row)
+    quoted = {row[0].value: row[1].quotePrefix for row in wb.active.iter_rows(min_row=2)}
+    assert quoted["2810101"] and quoted["4810101"] and not quoted["6810101"]
 
 
 def test_bad_extension_is_a_clear_error(db, tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from sqlalchemy import text
 
 from scoring.errors import ValidationError
 from store import imports
@@ -117,25 +118,25 @@ def test_each_rejection_is_listed_by_row_and_column(db, tmp_path, mutate):
     df = _base(db)
     row, column, fragment = mutate(df)
     err = _rejected(db, write_csv(tmp_path, df))
-    hits = [p for p in err.problems if p.row == row and p.column == column and fragment in p.message_en]
+    hits = [p for p in err.problems if p.row == row and p.column == column and fragment in p.message.en]
     assert hits, err.report("en")
-    assert all(p.message_th and p.message_th != p.message_en for p in err.problems)
+    assert all(p.message.th and p.message.th != p.message.en for p in err.problems)
 
 
 def test_duplicate_rows_are_both_listed(db, tmp_path):
     df = _base(db)
     df = pd.concat([df, df.iloc[[3]]], ignore_index=True)
     err = _rejected(db, write_csv(tmp_path, df))
-    dup_rows = sorted(p.row for p in err.problems if "appear on rows" in p.message_en)
+    dup_rows = sorted(p.row for p in err.problems if "appear on rows" in p.message.en)
     assert dup_rows == [5, len(df) + 1]
-    assert f"rows 5, {len(df) + 1}" in err.problems[0].message_en
+    assert f"rows 5, {len(df) + 1}" in err.problems[0].message.en
 
 
 @pytest.mark.parametrize("drop", ["lao_code", "year", "indicator_code", "frame", "delivered"])
 def test_missing_required_column(db, tmp_path, drop):
     err = _rejected(db, write_csv(tmp_path, _base(db).drop(columns=drop)))
     assert [(p.row, p.column) for p in err.problems] == [(None, drop)]
-    assert "required column" in err.problems[0].message_en
+    assert "required column" in err.problems[0].message.en
 
 
 def test_unreadable_and_oversized_files(db, tmp_path, monkeypatch):
@@ -240,7 +241,7 @@ def test_dry_run_changes_nothing(db, tmp_path):
     df = _base(db)
     report = import_submissions(db, write_csv(tmp_path, df), who="tester", dry_run=True)
     assert report.dry_run and report.revisions == 2 and report.rows == len(df)
-    assert "dry run" in report.summary() and "ทดลอง" in report.summary_th()
+    assert "dry run" in report.summary("en") and "ทดลอง" in report.summary("th")
     assert table_fingerprint(db) == before
 
 
@@ -300,7 +301,7 @@ def test_missing_indicator_warns_and_counts_as_not_done(db, tmp_path):
     df = rows_for(db, [SAO])
     gone = df.loc[0, "indicator_code"]
     report = import_submissions(db, write_csv(tmp_path, df.drop(index=0)), who="tester")
-    assert any(gone in w.message_en and "not carried out" in w.message_en for w in report.warnings)
+    assert any(gone in w.message.en and "not carried out" in w.message.en for w in report.warnings)
     assert report.missing.to_dict("records") == [{"lao_code": SAO, "year": 2569, "indicator_code": gone}]
     assert scalar(db, "SELECT outcome FROM result WHERE year = 2569 AND lao_code = :l AND indicator_code = :c",
                   l=SAO, c=gone) == "not_done"
@@ -309,7 +310,7 @@ def test_missing_indicator_warns_and_counts_as_not_done(db, tmp_path):
 def test_unknown_columns_are_ignored_with_a_warning(db, tmp_path):
     df = _base(db).assign(ชื่อ_อปท="กระบี่")
     report = import_submissions(db, write_csv(tmp_path, df), who="tester")
-    assert any(w.column == "ชื่อ_อปท" and "ignored" in w.message_en for w in report.warnings)
+    assert any(w.column == "ชื่อ_อปท" and "ignored" in w.message.en for w in report.warnings)
 
 
 def test_spreadsheet_quirks_are_understood(db, tmp_path):
@@ -326,9 +327,11 @@ def test_spreadsheet_quirks_are_understood(db, tmp_path):
     assert got.iloc[0][["frame", "delivered"]].tolist() == [1234.0, 1000.5]
 
 
-def test_closed_or_published_round_warns(db, tmp_path):
-    report = import_submissions(db, write_csv(tmp_path, rows_for(db, [SAO], year=2568)), who="tester")
-    assert any("published" in w.message_en for w in report.warnings)
+def test_closed_round_warns(db, tmp_path):
+    with db.begin() as conn:
+        conn.execute(text("UPDATE round SET state = 'closed' WHERE year = 2569"))
+    report = import_submissions(db, write_csv(tmp_path, rows_for(db, [SAO])), who="tester")
+    assert any("closed" in w.message.en and "ปิด" in w.message.th for w in report.warnings)
 
 
 def test_validate_submissions_for_the_preview(db):
@@ -343,5 +346,5 @@ def test_validate_submissions_for_the_preview(db):
 
 def test_report_summaries(db, tmp_path):
     report = import_submissions(db, write_csv(tmp_path, _base(db), "r.csv"), who="tester")
-    assert "imported" in report.summary() and "r.csv" in report.summary()
-    assert "นำเข้าแล้ว" in report.summary_th()
+    assert "imported" in report.summary("en") and "r.csv" in report.summary("en")
+    assert "นำเข้าแล้ว" in report.summary("th") and report.summary() == report.summary("th")

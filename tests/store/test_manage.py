@@ -115,12 +115,12 @@ def test_catalogue_import_needs_an_unpublished_round(db):
                  "delivered_th", "delivered_en", "provenance", "source"]]
     content = table.to_csv(index=False).encode()
     check = manage.check_catalogue(db, ADMIN, 2569, content, "cat.csv")
-    assert check.ok, [p.message_en for p in check.problems[:5]]
+    assert check.ok, [p.message.en for p in check.problems[:5]]
     done = manage.commit_catalogue(db, ADMIN, 2569, content, "cat.csv")
     assert done.committed and last_log(db)["action"] == "import-catalogue"
     assert len(frame(db, "catalogue", 2569)) == len(cat)
     refused = manage.check_catalogue(db, ADMIN, 2568, content, "cat.csv")
-    assert not refused.ok and "published" in refused.problems[0].message_en
+    assert not refused.ok and "published" in refused.problems[0].message.en
 
 
 def test_exports_are_for_administrators_and_formula_safe(db):
@@ -128,6 +128,7 @@ def test_exports_are_for_administrators_and_formula_safe(db):
 
     df = manage.export_frame(db, ADMIN, "laos")
     assert list(df.columns) == ["lao_code", "name_th", "type", "province_code", "district_code"]
-    nasty = pd.DataFrame({"name_th": ["=HYPERLINK(\"http://x\")", "+1", "ปกติ"]})
-    assert to_csv_bytes(nasty).decode("utf-8-sig").splitlines()[1:] == ["\"'=HYPERLINK(\"\"http://x\"\")\"", "'+1", "ปกติ"]
+    nasty = pd.DataFrame({"name_th": ["=HYPERLINK(\"http://x\")", "+cmd|' /C calc'!A0", "+1", "ปกติ"]})
+    assert to_csv_bytes(nasty).decode("utf-8-sig").splitlines()[1:] == [
+        "\"'=HYPERLINK(\"\"http://x\"\")\"", "'+cmd|' /C calc'!A0", "+1", "ปกติ"]     # a number is not a formula
     assert queries.change_log(db, PUBLIC).empty

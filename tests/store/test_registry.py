@@ -86,7 +86,7 @@ def test_reimporting_the_sample_registry_is_an_upsert(db):
     assert _lao(db, "5810101")["name_en"] == "Sai Thai"        # fields the registry lacks are kept
     again = import_registry(db, EXAMPLE, who="tester")
     assert again.inserted == [] and again.updated == [] and again.unchanged == again.laos
-    assert "unchanged" in again.summary() and "ไม่เปลี่ยน" in again.summary_th()
+    assert "unchanged" in again.summary("en") and "ไม่เปลี่ยน" in again.summary("th")
 
 
 def test_name_change_and_type_change_rescore(db, tmp_path):
@@ -120,7 +120,7 @@ def test_province_and_district_names(db, tmp_path, province, district, expected)
     lao = _lao(db, code)
     assert lao["district_code"] == expected or (expected is None and lao["district_code"] is None)
     if expected is None:
-        assert any("ไม่มีอำเภอนี้" in w.message_en for w in report.warnings)
+        assert any("ไม่มีอำเภอนี้" in w.message.en for w in report.warnings)
 
 
 def test_registry_quirks_in_free_text_and_names(db, tmp_path):
@@ -148,7 +148,7 @@ def test_inconsistent_rows_of_one_code_are_listed_by_row(db, tmp_path):
             "พังงา,เมืองพังงา,ง,6819903,อบต.,หนึ่ง,,,,,,,\n")               # another province
     err = _rejected(db, _csv(tmp_path, body))
     assert [(p.row, p.column) for p in err.problems] == [(3, "อปท."), (4, "ประเภท อปท."), (5, "จังหวัด")]
-    assert all("6819903" in p.message_en and "row 2" in p.message_en for p in err.problems)
+    assert all("6819903" in p.message.en and "row 2" in p.message.en for p in err.problems)
 
 
 def test_unknown_values_are_listed(db, tmp_path):

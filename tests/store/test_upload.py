@@ -16,7 +16,7 @@ THAI = "รหัส อปท.,ปี,หมายเหตุ\n5810401,2569,�
 
 
 def _problem(exc: pytest.ExceptionInfo) -> str:
-    return " | ".join(p.message_en + " / " + p.message_th for p in exc.value.problems)
+    return " | ".join(p.message.en + " / " + p.message.th for p in exc.value.problems)
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp874", "tis-620"])
