@@ -1,7 +1,7 @@
 """`python -m dashboard bench`: performance figures on the national sample, one JSON object per line.
 
 Works on a fresh national sample in a temporary SQLite file (never the user's database), so the
-figures are comparable from run to run. Budgets are those of DESIGN.md.
+figures are comparable from run to run. Budgets are those of docs/design.md.
 """
 from __future__ import annotations
 

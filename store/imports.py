@@ -1,4 +1,4 @@
-"""Submission import (DESIGN.md "Files in and out"): one row per LAO × year × indicator.
+"""Submission import (docs/design.md "Files in and out"): one row per LAO × year × indicator.
 
 The whole file is validated first, vectorised (a national round is ~300-400k rows), and every
 problem is listed by spreadsheet row (header = 1) and column as it is headed in the file. Then it is

@@ -1,4 +1,4 @@
-"""DLA registry import (`import-laos`): the open-data LAO list described in FACTS.md.
+"""DLA registry import (`import-laos`): the open-data LAO list described in docs/domain.md.
 
 The file has one row per LAO × tambon it covers, so rows repeat per LAO code. Type comes from the
 ประเภท อปท. column, never from the code's first digit (two subdistrict municipalities carry a 6);
