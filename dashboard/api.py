@@ -1,4 +1,4 @@
-"""The HTTP routes beside the pages (DESIGN.md "HTTP routes", a contract): the open-data API, council
+"""The HTTP routes beside the pages (docs/design.md "HTTP routes", a contract): the open-data API, council
 reports, a round's download, health and metrics. Public, published rounds only; Starlette handlers,
 served by Streamlit's own server (dashboard/routes.py hands them to st.App).
 

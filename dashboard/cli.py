@@ -194,7 +194,7 @@ def cmd_report(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    from dashboard.bench import run
+    from tools.bench import run
     for record in run(args):
         print(json.dumps(record, ensure_ascii=False), flush=True)
     return 0

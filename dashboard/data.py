@@ -12,11 +12,11 @@ from sqlalchemy import Engine
 from geo import diskcache
 from store import accounts, entry, queries, sessions, settings, signin
 from store import entry_workbook as entry_workbook_file
-
-from . import entry_workbook as entry_workbook_writer
 from store.access import PUBLIC, PermissionDenied, Scope
 from store.db import make_engine
 from store.manage import RoundError  # noqa: F401  (pages catch it: a round change that is not allowed)
+
+from . import entry_workbook as entry_workbook_writer
 
 diskcache.DIRECTORY = settings.path("LAO_CACHE_DIR")
 

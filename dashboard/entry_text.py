@@ -45,7 +45,8 @@ def outcome(row: pd.Series, lang: str, would: bool = True) -> str:
 
 def domain_option(domain: int, names: pd.Series, summary: pd.DataFrame, lang: str) -> str:
     r = summary.loc[domain]
-    done = "✓" if r["complete"] == r["n"] and not r["problems"] and not r["unexplained"] else f"{r['complete']}/{r['n']}"
+    finished = r["complete"] == r["n"] and not r["problems"] and not r["unexplained"]
+    done = "✓" if finished else f"{r['complete']}/{r['n']}"
     return f"{domain}. {names[domain]} ({done})"
 
 

@@ -12,10 +12,10 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, filters, ui
-from dashboard.data import Conflict, EntryError, PermissionDenied, entry_window
 from dashboard import entry_state as es
 from dashboard import entry_text as et
 from dashboard.context import View
+from dashboard.data import Conflict, EntryError, PermissionDenied, entry_window
 from dashboard.format import md_escape
 from dashboard.i18n import date_label, t, year_label
 from scoring import entry as checks
@@ -91,7 +91,8 @@ def indicator(view: View, form, held: dict, code: str, row, editable: bool) -> N
     for col, field, part in ((left, "f", "frame"), (right, "d", "delivered")):
         label = f"{code} ({1 if part == 'frame' else 2}) {ind[f'{part}_{lang}']}"
         col.text_input(label, key=es.bind(form, held, code, field), disabled=not editable, max_chars=30,
-                       on_change=es.remember, args=(form, held, code, field), placeholder=tr(f"entry_placeholder_{part}"))
+                       on_change=es.remember, args=(form, held, code, field),
+                       placeholder=tr(f"entry_placeholder_{part}"))
         help_text = ind.get(f"{part}_help_{lang}")
         if isinstance(help_text, str) and help_text:
             col.caption(help_text)
@@ -121,7 +122,8 @@ def workspace(view: View, form, peers, editable: bool) -> None:
     names = domain_table()[f"name_{lang}"]
     shown = [int(d) for d in summary.index if d != "all"]
     domain = ui.url_widget("domain", st.radio, tr("entry_domain"), shown, default=shown[0], sticky=False, where=st,
-                           parse=int, key="entry_domain", format_func=lambda d: et.domain_option(d, names, summary, lang))
+                           parse=int, key="entry_domain",
+                           format_func=lambda d: et.domain_option(d, names, summary, lang))
     _flash(view, held)
     mine = form.indicators[form.indicators["domain"] == domain]
     for mission, group in mine.groupby(mine[f"mission_{lang}"].fillna(""), sort=False):
@@ -164,15 +166,15 @@ def submitted(view: View, form, peers, status: str) -> None:
     typed = form.figures.rename(columns={"frame": "frame_raw", "delivered": "delivered_raw"})
     checked = checks.check(form.indicators, typed, form.last, peers)
     st.dataframe(et.figures_table(form, checked, view.lang), hide_index=True, width="stretch")
-    if status == "open" or view.scope.can_administer:
-        if st.button(tr("entry_reopen"), icon=":material/edit:", key="entry_reopen"):
-            try:
-                data.entry_reopen(view.scope, form, form.mark())
-            except EntryError as exc:
-                st.error(exc.text(view.lang))
-                return
-            es.forget(form)
-            st.rerun()
+    may = status == "open" or view.scope.can_administer
+    if may and st.button(tr("entry_reopen"), icon=":material/edit:", key="entry_reopen"):
+        try:
+            data.entry_reopen(view.scope, form, form.mark())
+        except EntryError as exc:
+            st.error(exc.text(view.lang))
+            return
+        es.forget(form)
+        st.rerun()
 
 
 def offline(view: View, form, editable: bool) -> None:
@@ -181,7 +183,8 @@ def offline(view: View, form, editable: bool) -> None:
     with st.expander(tr("entry_offline"), icon=":material/table:"):
         st.caption(tr("entry_offline_help"))
         st.download_button(tr("entry_download_form"), lambda: data.entry_workbook(form, view.lang),
-                           f"{form.lao['code']}-{form.year}-form.xlsx", XLSX, key="entry_xlsx", icon=":material/download:")
+                           f"{form.lao['code']}-{form.year}-form.xlsx", XLSX, key="entry_xlsx",
+                           icon=":material/download:")
         if form.state in ("submitted", "returned"):
             st.caption(tr("entry_upload_submitted"))
             return
@@ -189,7 +192,8 @@ def offline(view: View, form, editable: bool) -> None:
             return
         n = st.session_state.setdefault("entry_upload_n", 0)
         upload = st.file_uploader(tr("entry_upload_form"), type=["xlsx", "csv"], key=f"entry_upload_{n}")
-        if upload is None or not st.button(tr("entry_upload_check"), key="entry_upload_check", icon=":material/upload:"):
+        if upload is None or not st.button(tr("entry_upload_check"), key="entry_upload_check",
+                                           icon=":material/upload:"):
             return
         try:
             figures = data.entry_read_workbook(form, upload.getvalue(), upload.name)

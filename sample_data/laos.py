@@ -11,7 +11,7 @@ import pandas as pd
 from scoring.laotypes import BMA_CODE, PATTAYA_CODE
 from store import reference
 
-# Two real subdistrict municipalities whose DLA codes still start with 6 (FACTS.md): the sample
+# Two real subdistrict municipalities whose DLA codes still start with 6 (docs/domain.md): the sample
 # gives these codes to a subdistrict municipality in the same district, to keep the quirk alive.
 SIX_PREFIXED_MUNICIPALITIES = ("6130408", "6720123")
 DIGIT = {"pao": "2", "city": "3", "town": "4", "subdistrict_mun": "5", "sao": "6"}

@@ -1,4 +1,4 @@
-"""LAO types: the contract codes, their names and the DLA code digit (facts from FACTS.md)."""
+"""LAO types: the contract codes, their names and the DLA code digit (facts in docs/domain.md)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -26,7 +26,7 @@ LAO_TYPES: tuple[LaoType, ...] = (
 # Bangkok is not in the DLA registry and has no DLA code: this one is the dashboard's own convention,
 # used by the sample and by the registry import (which adds Bangkok when absent).
 BMA_CODE = "1100000"
-PATTAYA_CODE = "3200408"      # Pattaya's real DLA code (FACTS.md)
+PATTAYA_CODE = "3200408"      # Pattaya's real DLA code (docs/domain.md)
 TYPE_CODES: tuple[str, ...] = tuple(t.code for t in LAO_TYPES)
 BY_CODE: dict[str, LaoType] = {t.code: t for t in LAO_TYPES}
 

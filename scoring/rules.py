@@ -15,7 +15,7 @@ from .texts import Bilingual
 OUTCOMES = ("pass", "fail", "not_done", "no_service")
 PASS, FAIL, NOT_DONE, NO_SERVICE = range(4)
 
-# Wording of the published LAO reports (FACTS.md); pass/fail names are the current era's.
+# Wording of the published LAO reports (docs/domain.md); pass/fail names are the current era's.
 OUTCOME_LABELS = {
     "th": {"pass": "ผ่านค่ามาตรฐานขั้นต่ำ", "fail": "ไม่ผ่าน", "not_done": "ไม่ได้ดำเนินการ",
            "no_service": "ไม่มีบริการสาธารณะ"},
@@ -27,7 +27,7 @@ OUTCOME_LABELS = {
 class Rule:
     measure: str
     description: Bilingual
-    official: bool   # True only where the rule is read from published reports (FACTS.md)
+    official: bool   # True only where the rule is read from published reports (docs/domain.md)
     _score: Callable[[np.ndarray, np.ndarray, np.ndarray, bool], tuple[np.ndarray, np.ndarray]]
 
     def describe(self, lang: str = "th") -> str:

@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
 # Run the tests:  scripts/test.sh [pytest args...]      (no path given: the whole tests/ suite)
 #
-# Sets up .venv (dev) and the Debian packages, starts a throwaway PostgreSQL unless DATABASE_URL
-# is already set, points the browser tests at Debian's Chromium, and always stops PostgreSQL again.
+# Sets up .venv (dev) and the Debian packages, lints with ruff (rules in pyproject.toml; a finding stops the
+# run before any test), starts a throwaway PostgreSQL unless DATABASE_URL is already set, points the browser
+# tests at Debian's Chromium, and always stops PostgreSQL again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --dev --system
+
+# The whole repository, in about a second; --no-cache so a test run writes nothing into the checkout.
+if ! .venv/bin/ruff check --no-cache --quiet .; then
+  echo "test.sh: ruff found the problems above; fix them (see [tool.ruff] in pyproject.toml)" >&2
+  exit 1
+fi
 
 if [ -z "${DATABASE_URL:-}" ]; then
   # shellcheck source=scripts/pg.sh

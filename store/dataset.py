@@ -9,11 +9,11 @@ from datetime import datetime
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, exc as sa_exc, text
-
-from scoring.errors import ValidationError, problem
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy import exc as sa_exc
 
 from scoring.catalogue import format_targets, parse_targets
+from scoring.errors import ValidationError, problem
 
 from . import reference
 from .bulk import insert_frame

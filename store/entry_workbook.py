@@ -53,6 +53,28 @@ _HEADERS = {_norm(h): key for key, th, en, *_ in COLUMNS for h in (th, en, key)}
     _norm("ไม่ได้ดำเนินการ"): "not_done", _norm("คำอธิบาย"): "explanation"}
 
 
+def _cell(rec, cols: dict, key: str) -> str:
+    return str(rec[cols[key]]).strip() if key in cols and pd.notna(rec[cols[key]]) else ""
+
+
+def _row_problem(row, rec, cols, code, lao_code, year, known, seen) -> Problem | None:
+    """What is wrong with one row of a form file (another LAO's or round's, an unknown or repeated code)."""
+    other_lao, other_year = _cell(rec, cols, "lao_code"), _cell(rec, cols, "year")
+    if other_lao and other_lao != lao_code:
+        return problem(row, cols["lao_code"], f"เป็นแบบของ อปท. อื่น ({other_lao})",
+                       f"the form of another LAO ({other_lao})")
+    if other_year and other_year != str(year):
+        return problem(row, cols["year"], f"เป็นแบบของรอบปี {other_year} ไม่ใช่ {year}",
+                       f"the form of round {other_year}, not {year}")
+    if code not in known:
+        return problem(row, cols["indicator_code"], f"ไม่มีตัวชี้วัด {code} ในแบบของ อปท. นี้",
+                       f"indicator {code} is not on this LAO's form")
+    if code in seen:
+        return problem(row, cols["indicator_code"], f"ตัวชี้วัด {code} ซ้ำ (แถว {seen[code]['row']})",
+                       f"indicator {code} appears twice (row {seen[code]['row']})")
+    return None
+
+
 def read(source, lao_code: str, year: int, codes) -> pd.DataFrame:
     """The figures of a filled-in form file (`source`: path or (bytes, name)) for one LAO and round: index
     code; frame_raw, delivered_raw (text as typed), not_done, explanation. Raises ValidationError naming row
@@ -67,31 +89,19 @@ def read(source, lao_code: str, year: int, codes) -> pd.DataFrame:
     if missing:
         raise ValidationError([problem(None, k, f"ไม่มีคอลัมน์ {k}", f"missing column {k}") for k in missing], "form")
     problems: list[Problem] = []
-    rows = {}
+    rows: dict[str, dict] = {}
     known = set(codes)
     for row, rec in df.iterrows():
-        code = str(rec[cols["indicator_code"]] if pd.notna(rec[cols["indicator_code"]]) else "").strip()
+        code = _cell(rec, cols, "indicator_code")
         if not code:
             continue
-        if "lao_code" in cols and pd.notna(rec[cols["lao_code"]]) and str(rec[cols["lao_code"]]).strip() != lao_code:
-            problems.append(problem(row, cols["lao_code"], f"เป็นแบบของ อปท. อื่น ({rec[cols['lao_code']]})",
-                                    f"the form of another LAO ({rec[cols['lao_code']]})"))
-            continue
-        if "year" in cols and pd.notna(rec[cols["year"]]) and str(rec[cols["year"]]).strip() != str(year):
-            problems.append(problem(row, cols["year"], f"เป็นแบบของรอบปี {rec[cols['year']]} ไม่ใช่ {year}",
-                                    f"the form of round {rec[cols['year']]}, not {year}"))
-            continue
-        if code not in known:
-            problems.append(problem(row, cols["indicator_code"], f"ไม่มีตัวชี้วัด {code} ในแบบของ อปท. นี้",
-                                    f"indicator {code} is not on this LAO's form"))
-            continue
-        if code in rows:
-            problems.append(problem(row, cols["indicator_code"], f"ตัวชี้วัด {code} ซ้ำ (แถว {rows[code]['row']})",
-                                    f"indicator {code} appears twice (row {rows[code]['row']})"))
-            continue
-        rows[code] = {"row": row, "frame_raw": rec[cols["frame"]], "delivered_raw": rec[cols["delivered"]],
-                      "not_done": "not_done" in cols and str(rec[cols["not_done"]]).strip().lower() in YES,
-                      "explanation": rec[cols["explanation"]] if "explanation" in cols else None}
+        wrong = _row_problem(row, rec, cols, code, lao_code, year, known, rows)
+        if wrong is not None:
+            problems.append(wrong)
+        else:
+            rows[code] = {"row": row, "frame_raw": rec[cols["frame"]], "delivered_raw": rec[cols["delivered"]],
+                          "not_done": _cell(rec, cols, "not_done").lower() in YES,
+                          "explanation": rec[cols["explanation"]] if "explanation" in cols else None}
         if len(problems) >= 200:
             break
     if problems:

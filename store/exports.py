@@ -1,4 +1,4 @@
-"""`export laos|catalogue|results|summary`: the contract columns (DESIGN.md), as CSV (UTF-8 with BOM)
+"""`export laos|catalogue|results|summary`: the contract columns (docs/design.md), as CSV (UTF-8 with BOM)
 or XLSX by the output file's extension, formula-safe via store.spreadsheet.
 
 Codes are written as text (7-digit LAO codes, '1.01', '1.10'), never as numbers a spreadsheet would

@@ -1,4 +1,4 @@
-"""Submission import (DESIGN.md "Files in and out"): one row per LAO × year × indicator.
+"""Submission import (docs/design.md "Files in and out"): one row per LAO × year × indicator.
 
 The whole file is validated first, vectorised (a national round is ~300-400k rows), by a table of
 checks (CHECKS) over facts derived once per file (_Facts), and every problem is listed by spreadsheet
@@ -35,8 +35,17 @@ from .bulk import insert_frame
 from .dataset import fix_sequence, import_transaction, log_change
 from .materialise import rescore_in
 from .upload import read_table
-from .validation import (WARN_LIST, CellCheck, ProblemCollector, clean_multiline, control_mask, normalise_header,
-                         parse_numbers, run_checks, text_column)
+from .validation import (
+    WARN_LIST,
+    CellCheck,
+    ProblemCollector,
+    clean_multiline,
+    control_mask,
+    normalise_header,
+    parse_numbers,
+    run_checks,
+    text_column,
+)
 
 REQUIRED = ("lao_code", "year", "indicator_code", "frame", "delivered")
 OPTIONAL = ("evidence_url", "note")

@@ -1,4 +1,4 @@
-"""DLA registry import (`import-laos`): the open-data LAO list described in FACTS.md.
+"""DLA registry import (`import-laos`): the open-data LAO list described in docs/domain.md.
 
 The file has one row per LAO × tambon it covers, so rows repeat per LAO code. Type comes from the
 ประเภท อปท. column, never from the code's first digit (two subdistrict municipalities carry a 6);
@@ -26,8 +26,16 @@ from .bulk import insert_frame
 from .dataset import import_transaction, keep_history, log_change
 from .materialise import rescore_in
 from .upload import read_table
-from .validation import (CellCheck, ProblemCollector, control_mask, normalise_header, parse_numbers,
-                         run_checks, text_column, warn_list)
+from .validation import (
+    CellCheck,
+    ProblemCollector,
+    control_mask,
+    normalise_header,
+    parse_numbers,
+    run_checks,
+    text_column,
+    warn_list,
+)
 
 COLUMNS = {"จังหวัด": "province", "อำเภอ": "district", "รหัสอปท": "code", "ประเภทอปท": "type", "อปท": "name",
            "ขนาดพื้นที่": "area", "lat": "lat", "long": "lon", "lon": "lon"}

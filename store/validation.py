@@ -124,11 +124,11 @@ class ProblemCollector:
         keep = keep[np.argsort(key[keep], kind="stable")]       # ties: in the order the checks ran
         ends = np.cumsum([len(g[0]) for g in self._groups])
         group = np.searchsorted(ends, keep, side="right")
-        pos = np.array([self._groups[k][0][i - (ends[k] - len(self._groups[k][0]))] for k, i in zip(group, keep)],
-                       dtype="int64")
+        pos = np.array([self._groups[k][0][i - (ends[k] - len(self._groups[k][0]))]
+                        for k, i in zip(group, keep, strict=True)], dtype="int64")
         taken = {k: iter(self._shown(k, pos[group == k])) for k in np.unique(group)}
         out = []
-        for p, k in zip(pos, group):
+        for p, k in zip(pos, group, strict=True):
             _, _, column, message, _ = self._groups[k]
             out.append(Problem(int(self.rows[p]), column, message.format(v=next(taken[k]))))
         return out
@@ -162,7 +162,7 @@ def run_checks(probs: ProblemCollector, checks, facts, headers: dict[str, str], 
     for check in checks:
         if check.column in headers:
             probs.add(check.fails(facts), headers[check.column], order.get(check.column, 0), check.message,
-                      check.values(facts) if check.values else None)
+                      check.values(facts) if check.values else None)  # noqa: PD011 - a Check field
 
 
 def warn_list(items, th: str, en: str, column: str | None = None) -> Problem:

@@ -23,7 +23,7 @@ YEAR = 2569
 KRABI = "81"
 # One LAO of each type found in Krabi: the PAO, the town, a subdistrict municipality and an SAO.
 SUBMITTING = ("2810101", "4810101", "5810101", "6810101")
-SIX_PREFIXED_SM = "6130408"     # a real subdistrict municipality code starting with 6 (FACTS.md)
+SIX_PREFIXED_SM = "6130408"     # a real subdistrict municipality code starting with 6 (docs/domain.md)
 THAI_HEADERS = {"lao_code": "รหัส อปท.", "year": "ปี", "indicator_code": "รหัสตัวชี้วัด",
                 "frame": "กรอบการประเมิน (1)", "delivered": "การจัดบริการสาธารณะ (2)",
                 "evidence_url": "ลิงก์หลักฐาน", "note": "หมายเหตุ"}

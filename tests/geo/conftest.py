@@ -1,12 +1,9 @@
 """Shared fixtures for the geo tests: boundaries are loaded once per process (lru_cache) and per module."""
 
-from pathlib import Path
-
 import pytest
 
 import geo
-
-REPO = Path(__file__).resolve().parents[2]
+from store.reference import PROVINCES_CSV
 
 
 @pytest.fixture(scope="module")
@@ -21,5 +18,5 @@ def provinces():
 
 @pytest.fixture(scope="session")
 def provinces_csv():
-    # shared/ is checked out beside the repo (locally and in CI), not inside it.
-    return REPO.parent / "shared" / "domain" / "provinces.csv"
+    # The project's own province facts (docs/domain.md), the file the reference data is loaded from.
+    return PROVINCES_CSV

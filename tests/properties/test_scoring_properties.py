@@ -1,6 +1,6 @@
 """Properties of the scoring rules (scoring/rules.py) and roll-ups (scoring/engine.py), on generated data.
 
-Each test states a rule of DESIGN.md "Scoring" (or the dashboard's documented count/yes-no
+Each test states a rule of docs/design.md "Scoring" (or the dashboard's documented count/yes-no
 conventions) for every input Hypothesis tries, checked against plain Python arithmetic per row.
 """
 from __future__ import annotations
@@ -29,7 +29,7 @@ def outcomes(measure, frame, delivered, tgt, at_target=True):
 
 
 def expected_ratio(f, d, t, at_target=True):
-    """DESIGN.md, row by row in plain Python."""
+    """docs/design.md, row by row in plain Python."""
     if f == 0:
         return "no_service", None
     if f is None or d is None:

@@ -1,4 +1,4 @@
-"""Every scoring rule and boundary of the contract (DESIGN.md, Scoring)."""
+"""Every scoring rule and boundary of the contract (docs/design.md, Scoring)."""
 from __future__ import annotations
 
 import math

@@ -4,6 +4,7 @@ message, and a submissions import racing a catalogue import cannot leave figures
 the new catalogue drops."""
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 import time
@@ -43,10 +44,8 @@ def test_two_imports_at_once_both_land_as_successive_revisions(db, monkeypatch):
 
     def pairs(conn, clean):               # without the lock both would compute the same revision here
         out = original(conn, clean)
-        try:
+        with contextlib.suppress(threading.BrokenBarrierError):
             both_checked.wait()
-        except threading.BrokenBarrierError:
-            pass
         return out
     monkeypatch.setattr(imports, "_pairs", pairs)
     runs = [run_in_thread(import_submissions, db, (content, f"f{i}.csv"), who=f"w{i}") for i in range(2)]

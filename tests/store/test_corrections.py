@@ -53,7 +53,8 @@ def test_a_correction_with_a_reason_is_imported_and_logged_with_its_year(db, tmp
     assert last_log(db) == {"who": "somsri", "action": "import", "file_name": "fix.csv", "year": PUBLISHED,
                             "reason": REASON}
     listed = queries.corrections(db)
-    assert listed[["year", "who", "reason", "file_name"]].values.tolist() == [[PUBLISHED, "somsri", REASON, "fix.csv"]]
+    got = listed[["year", "who", "reason", "file_name"]].to_numpy().tolist()
+    assert got == [[PUBLISHED, "somsri", REASON, "fix.csv"]]
 
 
 def test_a_reason_for_an_unpublished_round_is_not_a_correction(db, tmp_path):
@@ -141,7 +142,7 @@ def test_a_registry_import_keeps_the_rows_it_replaces(db, tmp_path):
     assert report.updated == ["5810101"]
     change = scalar(db, "SELECT MAX(id) FROM change_log")
     kept = read(db, "SELECT entity, entity_key, before FROM row_history WHERE change_id = :c", c=change)
-    assert kept[["entity", "entity_key"]].values.tolist() == [["lao", "5810101"]]
+    assert kept[["entity", "entity_key"]].to_numpy().tolist() == [["lao", "5810101"]]
     assert json.loads(kept.loc[0, "before"])["name_th"] == name
 
 

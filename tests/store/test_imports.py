@@ -1,4 +1,4 @@
-"""Submission import: every rejection DESIGN.md lists (database unchanged), success paths, dry runs,
+"""Submission import: every rejection docs/design.md lists (database unchanged), success paths, dry runs,
 encodings and XLSX. Runs on SQLite and PostgreSQL through the `db` fixture."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""DLA registry import with the quirks FACTS.md lists, on SQLite and PostgreSQL."""
+"""DLA registry import with the quirks docs/domain.md lists, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import pandas as pd

@@ -8,8 +8,16 @@ import pytest
 
 from scoring.errors import ValidationError
 from scoring.texts import Bilingual
-from store.validation import (CellCheck, ProblemCollector, clean_multiline, control_mask, normalise_header,
-                              parse_numbers, run_checks, show)
+from store.validation import (
+    CellCheck,
+    ProblemCollector,
+    clean_multiline,
+    control_mask,
+    normalise_header,
+    parse_numbers,
+    run_checks,
+    show,
+)
 
 MSG = Bilingual("ค่า '{v}' ผิด", "bad value '{v}'")
 

@@ -1,7 +1,8 @@
 """`python -m dashboard bench`: performance figures on the national sample, one JSON object per line.
+The command line imports this module; it lives in tools/ because the running product never needs it.
 
 Works on a fresh national sample in a temporary SQLite file (never the user's database), so the
-figures are comparable from run to run. Budgets are those of DESIGN.md.
+figures are comparable from run to run. Budgets are those of docs/design.md.
 """
 from __future__ import annotations
 
@@ -15,6 +16,10 @@ import time
 from pathlib import Path
 
 import numpy as np
+
+from store.settings import raw
+
+APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 
 BUDGETS = {"seed_s": 90, "score_rows_per_s": 1_000_000, "import_s": 30, "page_warm_s": 0.5, "page_cold_s": 4,
            "province_map_kb": 250, "district_map_kb": 800, "pdf_s": 3, "memory_mb": 800}
@@ -77,7 +82,7 @@ def bench_import(ctx):
     t0 = time.perf_counter()
     report = import_submissions(engine, csv, who="bench")
     yield record("import_sqlite", time.perf_counter() - t0, "s", "import_s", rows=report.rows)
-    pg = os.environ.get("LAO_BENCH_PG_URL")
+    pg = raw("LAO_BENCH_PG_URL")
     if pg:
         from store.seed import seed
         pg_engine = make_engine(pg)
@@ -106,11 +111,10 @@ print(json.dumps({"cold": cold, "warm": warm, "errors": len(at.exception)}))
 
 
 def bench_pages(ctx):
-    app = str(Path(__file__).resolve().parent / "app.py")
     env = {**os.environ, "DATABASE_URL": ctx["url"]}
     for page, params in PAGE_VIEWS.items():
         # A fresh process per page: the first run includes imports and empty caches, as after a restart.
-        out = subprocess.run([sys.executable, "-c", PAGE_SCRIPT, page, json.dumps(params), app], env=env,
+        out = subprocess.run([sys.executable, "-c", PAGE_SCRIPT, page, json.dumps(params), APP], env=env,
                              capture_output=True, text=True, timeout=300)
         if out.returncode != 0:
             yield {"bench": f"page_{page}", "error": out.stderr.strip().splitlines()[-1:]}
@@ -135,7 +139,7 @@ def bench_maps(ctx):
         names = (queries.provinces if level == "province" else queries.districts)(engine)
         t = t.merge(names, on=key)
         t["hover"] = [f"{n}<br>อัตราผ่าน: {v:.1f}%<br>ส่งแล้ว {a} / {b} แห่ง" for n, v, a, b in
-                      zip(t["name_th"], t["pass_rate"], t["n_submitted"], t["n_laos"])]
+                      zip(t["name_th"], t["pass_rate"], t["n_submitted"], t["n_laos"], strict=True)]
         fn = geo.province_map if level == "province" else geo.district_map
         t0 = time.perf_counter()
         size = len(fn(t, "pass_rate", code_col=key, hover_col="hover", low_coverage_col="low_coverage").to_json())
@@ -175,8 +179,7 @@ print(psutil.Process().memory_info().rss / 2**20)
 
 
 def bench_memory(ctx):
-    app = str(Path(__file__).resolve().parent / "app.py")
-    out = subprocess.run([sys.executable, "-c", MEMORY_SCRIPT, json.dumps(PAGE_VIEWS), app],
+    out = subprocess.run([sys.executable, "-c", MEMORY_SCRIPT, json.dumps(PAGE_VIEWS), APP],
                          env={**os.environ, "DATABASE_URL": ctx["url"]}, capture_output=True, text=True, timeout=600)
     if out.returncode == 0:
         yield record("memory_after_all_pages", float(out.stdout.strip().splitlines()[-1]), "MB", "memory_mb",
@@ -189,6 +192,9 @@ BENCHES = {"seed": bench_seed, "scoring": bench_scoring, "import": bench_import,
 
 def run(args):
     only = [b.strip() for b in (args.only or "").split(",") if b.strip()] or list(BENCHES)
+    unknown = [b for b in only if b not in BENCHES]
+    if unknown:                 # before the national sample is built, not 20 s later
+        raise ValueError(f"unknown bench {', '.join(unknown)}: choose from {', '.join(BENCHES)}")
     with tempfile.TemporaryDirectory(prefix="lao-bench-") as tmp:
         path = Path(tmp) / "national.sqlite"
         ctx = {"dir": tmp, "path": path, "url": f"sqlite:///{path}"}

@@ -1,4 +1,4 @@
-"""`python -m dashboard.loadtest --sessions 10`: many people on one server at once (not run in CI).
+"""`python -m tools.loadtest --sessions 10`: many people on one server at once (not run in CI).
 
 Starts `streamlit run dashboard/app.py` on the database of `--db`, else DATABASE_URL, else the default
 SQLite file (the national sample); it only reads. Then one Chromium (Debian's: LAO_CHROMIUM, else
@@ -53,7 +53,10 @@ IDLE_JS = """() => {
 
 
 def chromium() -> str:
-    path = os.environ.get("LAO_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    from store.settings import raw
+
+    found = (raw("LAO_CHROMIUM"), shutil.which("chromium"), shutil.which("chromium-browser"))
+    path = next((p for p in found if p and os.access(p, os.X_OK)), None)
     if not path:
         raise SystemExit("loadtest: no Chromium (apt-get install chromium, or set LAO_CHROMIUM)")
     return path
@@ -74,7 +77,7 @@ class Server:
         cmd = [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.headless", "true",
                "--server.port", str(self.port), "--server.address", "127.0.0.1",
                "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
-        self.log = open(log, "wb")
+        self.log = open(log, "wb")      # noqa: SIM115 - stays open while the server runs; stop() closes it
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "DATABASE_URL": db_url},
                                      stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
 
@@ -219,7 +222,7 @@ def summary(results: list[dict], rss_mb: float | None, warm: bool, wall_s: float
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m dashboard.loadtest", description=__doc__.split("\n")[0])
+    p = argparse.ArgumentParser(prog="python -m tools.loadtest", description=__doc__.split("\n")[0])
     p.add_argument("--sessions", type=int, default=10, help="simultaneous browser sessions (default 10)")
     p.add_argument("--db", help="database URL (default: DATABASE_URL, else data/lao.sqlite)")
     p.add_argument("--warm", action="store_true", help="load the overview once before the sessions start")
