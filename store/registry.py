@@ -21,6 +21,7 @@ from sqlalchemy import Connection, Engine, text
 from scoring.errors import Problem, ValidationError
 from scoring.laotypes import BMA_CODE, BY_CODE, LAO_TYPES
 
+from . import contacts
 from .bulk import insert_frame
 from .dataset import log_change
 from .materialise import rescore_in
@@ -243,6 +244,7 @@ def import_registry(engine: Engine, source, who: str = "command line") -> Regist
     with engine.begin() as conn:
         laos, warnings = parse_registry(conn, df)
         report = _upsert(conn, laos)
+        warnings += contacts.from_registry(conn, df, who)        # an e-mail column, when the file has one
         report.file_name, report.rows, report.warnings = name, len(df), warnings
         log_change(conn, who, "import-laos", f"{len(report.inserted):,} added, {len(report.updated):,} updated, "
                    f"{len(report.not_in_file):,} not in the file (kept)", name, len(df))
