@@ -63,7 +63,7 @@ def round_conditions(engine: Engine, scope: Scope, year: int, province: str | No
         done = current_steps(conn, scope, year, province)
     opens, closes = (_day(window[0]), _day(window[1])) if window else (None, None)
     out = laos.assign(year=year, submitted=laos["submitted"].fillna(0).astype(bool))
-    firsts = out["first_submitted_at"] = pd.to_datetime(out["first_submitted_at"])
+    firsts = out["first_submitted_at"] = pd.to_datetime(out["first_submitted_at"], format="ISO8601")
     out["on_time"] = pd.Series([_on_time(None if pd.isna(t) else t.date(), opens, closes) for t in firsts],
                                index=out.index, dtype=object)
     evidenced = done[done["evidenced"]]

@@ -100,10 +100,12 @@ def due(engine: Engine, scope: Scope, year: int, province: str | None = None) ->
     returned = laos["returned_revision"].notna()
     waiting = ~returned & (laos["counted"].fillna(0) == 0)
     out = laos[returned | waiting].copy()
-    out["reason"] = ["returned" if r else "not_submitted" for r in returned[returned | waiting]]
     out["revision"] = out["returned_revision"].astype("Int64")
-    out["reason_ref"] = [f"revision-{int(v)}" if r == "returned" else f"close-{close.isoformat() if close else 'none'}"
-                         for r, v in zip(out["reason"], out["returned_revision"])]
+    deadline = f"close-{close.isoformat() if close else 'none'}"
+    out["reason"] = pd.Series(["not_submitted" if pd.isna(r) else "returned" for r in out["revision"]],
+                              index=out.index, dtype=object)
+    out["reason_ref"] = pd.Series([deadline if pd.isna(r) else f"revision-{int(r)}" for r in out["revision"]],
+                                  index=out.index, dtype=object)
     out["window_close"] = close
     out["year"] = year
     out = out.drop(columns=["counted", "returned_revision"]).merge(
@@ -131,7 +133,7 @@ def send(engine: Engine, scope: Scope, year: int, province: str | None = None, d
     cfg = mail.config()
     report = RunReport(int(year), dry_run, cfg is not None)
     stale = now() - timedelta(minutes=STALE_MINUTES)
-    sent_at = pd.to_datetime(items["sent_at"])
+    sent_at = pd.to_datetime(items["sent_at"], format="ISO8601")
     todo = items[(items["status"] != "sent") & ~((items["status"] == "sending") & (sent_at > stale))]
     report.already_sent = int(len(items) - len(todo))
     report.no_address = list(todo.loc[todo["contact_email"].isna(), "lao_code"])
@@ -141,8 +143,17 @@ def send(engine: Engine, scope: Scope, year: int, province: str | None = None, d
         return report
     claimed = [item for item in todo.itertuples(index=False) if _claim(engine, scope, item)]
     if claimed:
-        with mail.Mailer(cfg) as mailer:
-            for item in claimed:
+        mailer = mail.Mailer(cfg)
+        try:
+            for n, item in enumerate(claimed):
+                try:
+                    if mailer.smtp is None:
+                        mailer.connect()
+                except mail.MailError as exc:        # no server: every claimed reminder waits for the next run
+                    for rest in claimed[n:]:
+                        _finish(engine, scope, rest, str(exc)[:ERROR_MAX])
+                        report.failed.append((rest.lao_code, str(exc)))
+                    break
                 try:
                     mailer.send(mail.compose(cfg, item.contact_email, *message(item, link_base)))
                 except mail.MailError as exc:
@@ -151,6 +162,8 @@ def send(engine: Engine, scope: Scope, year: int, province: str | None = None, d
                 else:
                     _finish(engine, scope, item, None)
                     report.sent.append(item.lao_code)
+        finally:
+            mailer.close()
         with engine.begin() as conn:
             log_change(conn, scope.user[:100], "remind", report.summary("en"), n_rows=len(report.sent),
                        year=int(year))
