@@ -36,7 +36,8 @@ def valid_email(value) -> str:
     try:
         return validate_email(s, check_deliverability=False, allow_smtputf8=False).ascii_email
     except EmailNotValidError as exc:
-        raise TrailError(f"อีเมล '{shown}' ไม่ถูกต้อง ({exc})", f"'{shown}' is not a valid e-mail address: {exc}") from None
+        raise TrailError(f"อีเมล '{shown}' ไม่ถูกต้อง ({exc})",
+                         f"'{shown}' is not a valid e-mail address: {exc}") from None
 
 
 def set_contact(engine: Engine, scope: Scope, lao: str, email: str | None) -> str | None:

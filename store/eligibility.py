@@ -34,7 +34,8 @@ READING = Bilingual(
 CONDITIONS = {
     "submitted": Bilingual("ส่งข้อมูลครบถ้วน และไม่ถูกส่งกลับให้แก้ไข", "figures submitted complete and not returned"),
     "on_time": Bilingual("ส่งข้อมูลภายในช่วงเวลาที่กำหนด", "submitted within the window"),
-    **{s: Bilingual(f"{b.th} พร้อมเอกสารหรือลิงก์หลักฐาน", f"{b.en}, with a document or link") for s, b in STEPS.items()},
+    **{s: Bilingual(f"{b.th} พร้อมเอกสารหรือลิงก์หลักฐาน", f"{b.en}, with a document or link")
+       for s, b in STEPS.items()},
 }
 EXPORT_COLUMNS = ["lao_code", "name_th", "type", "province_code", "district_code", "year", "submitted",
                   "first_submitted_at", "on_time", *[f"step_{s}" for s in STEPS], "meets", "missing", "missing_text"]
@@ -54,12 +55,11 @@ def round_conditions(engine: Engine, scope: Scope, year: int, province: str | No
     with engine.connect() as conn:
         window = conn.execute(text("SELECT window_open, window_close FROM round WHERE year = :y"), {"y": year}).first()
         laos = pd.read_sql(text(
-            "SELECT l.code AS lao_code, l.name_th, l.type, l.province_code, l.district_code, "
-            "(SELECT MAX(CASE WHEN s.counted THEN 1 ELSE 0 END) FROM submission s WHERE s.lao_code = l.code "
-            " AND s.year = :y) AS submitted, "
-            "(SELECT MIN(s.submitted_at) FROM submission s WHERE s.lao_code = l.code AND s.year = :y AND "
-            " s.state = 'submitted') AS first_submitted_at "
-            f"FROM lao l WHERE {cond} ORDER BY l.code"), conn, params=params)
+            "SELECT l.code AS lao_code, l.name_th, l.type, l.province_code, l.district_code, a.submitted, "
+            "a.first_submitted_at FROM lao l LEFT JOIN (SELECT lao_code, MAX(CASE WHEN counted THEN 1 ELSE 0 END) "
+            "AS submitted, MIN(CASE WHEN state = 'submitted' THEN submitted_at END) AS first_submitted_at "
+            "FROM submission WHERE year = :y GROUP BY lao_code) a ON a.lao_code = l.code "
+            f"WHERE {cond} ORDER BY l.code"), conn, params=params)
         done = current_steps(conn, scope, year, province)
     opens, closes = (_day(window[0]), _day(window[1])) if window else (None, None)
     out = laos.assign(year=year, submitted=laos["submitted"].fillna(0).astype(bool))

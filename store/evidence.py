@@ -15,7 +15,8 @@ unpacking it, after the same zip-bomb limits as imports.
 Files go back only as downloads (store.evidence.Download: Content-Disposition attachment, nosniff, a
 sandboxing CSP), only to those who may read the LAO's private trail (store.trail). Removing marks the
 row removed and keeps it: the history shows what was there, and only administrators can still
-download a removed file.
+download a removed file. Evidence may be added in any state of the round (steps after submission
+happen after it closes); the LAO's own staff and administrators add and remove it.
 """
 from __future__ import annotations
 
@@ -143,7 +144,8 @@ def download_headers(file_name: str, content_type: str, size: int) -> dict[str, 
     if not ascii_name or ascii_name.startswith("."):
         ascii_name = "evidence" + (ascii_name if ascii_name.startswith(".") else "")
     return {"Content-Type": content_type,
-            "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(file_name, safe='')}",
+            "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; "
+                                   f"filename*=UTF-8''{quote(file_name, safe='')}",
             "Content-Length": str(size),
             "X-Content-Type-Options": "nosniff",
             "Content-Security-Policy": "default-src 'none'; sandbox",

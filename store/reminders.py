@@ -60,7 +60,8 @@ class RunReport:
                              f"would remind {len(self.would_send):,} LAOs").text(lang)
         else:
             head = ""
-            body = Bilingual(f"ส่งแล้ว {len(self.sent):,} แห่ง ไม่สำเร็จ {len(self.failed):,} แห่ง (จะลองใหม่ครั้งหน้า)",
+            body = Bilingual(f"ส่งแล้ว {len(self.sent):,} แห่ง ไม่สำเร็จ {len(self.failed):,} แห่ง "
+                             "(จะลองใหม่ครั้งหน้า)",
                              f"sent {len(self.sent):,}, failed {len(self.failed):,} (tried again next run)").text(lang)
         tail = Bilingual(f"; เคยส่งแล้ว {self.already_sent:,} แห่ง; ไม่มีอีเมลติดต่อ {len(self.no_address):,} แห่ง",
                          f"; {self.already_sent:,} sent before; {len(self.no_address):,} without a contact "
@@ -85,14 +86,15 @@ def due(engine: Engine, scope: Scope, year: int, province: str | None = None) ->
         rnd = conn.execute(text("SELECT window_close FROM round WHERE year = :y"), {"y": year}).first()
         if rnd is None:
             raise TrailError(f"ไม่มีรอบการประเมินปี {year}", f"there is no assessment round {year}")
+        # Per LAO: whether a revision counts, and its newest submitted revision (when that was returned).
         laos = pd.read_sql(text(
-            "SELECT l.code AS lao_code, l.name_th, l.type, l.province_code, l.contact_email, "
-            "(SELECT MAX(CASE WHEN s.counted THEN 1 ELSE 0 END) FROM submission s WHERE s.lao_code = l.code AND "
-            " s.year = :y) AS counted, "
-            "(SELECT s.revision FROM submission s WHERE s.lao_code = l.code AND s.year = :y AND s.state = 'submitted' "
-            " AND s.review_state = 'returned' AND NOT EXISTS (SELECT 1 FROM submission n WHERE n.lao_code = s.lao_code "
-            " AND n.year = s.year AND n.state = 'submitted' AND n.revision > s.revision)) AS returned_revision "
-            f"FROM lao l WHERE {cond} ORDER BY l.code"), conn, params=params)
+            "SELECT l.code AS lao_code, l.name_th, l.type, l.province_code, l.contact_email, a.counted, "
+            "CASE WHEN ns.review_state = 'returned' THEN ns.revision END AS returned_revision FROM lao l "
+            "LEFT JOIN (SELECT lao_code, MAX(CASE WHEN counted THEN 1 ELSE 0 END) AS counted, "
+            " MAX(CASE WHEN state = 'submitted' THEN revision END) AS newest FROM submission WHERE year = :y "
+            " GROUP BY lao_code) a ON a.lao_code = l.code "
+            "LEFT JOIN submission ns ON ns.lao_code = l.code AND ns.year = :y AND ns.revision = a.newest "
+            f"WHERE {cond} ORDER BY l.code"), conn, params=params)
         stored = pd.read_sql(text("SELECT r.lao_code, r.reason, r.reason_ref, r.status, r.sent_at, r.error "
                                   f"FROM reminder r JOIN lao l ON l.code = r.lao_code WHERE r.year = :y AND {cond}"),
                              conn, params=params)
@@ -208,7 +210,8 @@ def message(item, link_base: str | None = None) -> tuple[str, str]:
     close = (f"ภายในวันที่ {thai_strftime(item.window_close, '%-d %B %Y')}" if item.window_close is not None
              and not pd.isna(item.window_close) else "โดยเร็ว")
     if item.reason == "returned":
-        what = (f"ข้อมูลการประเมินที่ {item.name_th} ส่งเป็นครั้งที่ {int(item.revision)} ถูกผู้ตรวจของจังหวัดส่งกลับให้แก้ไข "
+        what = (f"ข้อมูลการประเมินที่ {item.name_th} ส่งเป็นครั้งที่ {int(item.revision)} "
+                "ถูกผู้ตรวจของจังหวัดส่งกลับให้แก้ไข "
                 f"กรุณาอ่านความเห็นของผู้ตรวจในแบบกรอกข้อมูล แก้ไข แล้วส่งข้อมูลอีกครั้ง{close}")
     else:
         what = (f"ระบบยังไม่ได้รับข้อมูลการประเมินมาตรฐานขั้นต่ำการจัดบริการสาธารณะขององค์กรปกครองส่วนท้องถิ่น "

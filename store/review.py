@@ -74,8 +74,8 @@ def _reviewable(conn: Connection, scope: Scope, lao: str, year: int, revision) -
         raise TrailError(f"อปท. {lr.lao_code} ยังไม่ได้ส่งข้อมูลรอบปี {lr.year}",
                          f"LAO {lr.lao_code} has not submitted round {lr.year}")
     if str(revision) != str(row["revision"]):
-        raise TrailError(f"ครั้งที่ {revision} ไม่ใช่ข้อมูลที่ส่งล่าสุดของ อปท. นี้ (ล่าสุดคือครั้งที่ {row['revision']}): "
-                         "กรุณาเปิดดูใหม่",
+        raise TrailError(f"ครั้งที่ {revision} ไม่ใช่ข้อมูลที่ส่งล่าสุดของ อปท. นี้ "
+                         f"(ล่าสุดคือครั้งที่ {row['revision']}): กรุณาเปิดดูใหม่",
                          f"revision {revision} is not this LAO's newest submission (that is revision "
                          f"{row['revision']}): look at it again")
     return lr, dict(row)

@@ -2,7 +2,8 @@
 the executive, reported to the council (the meeting in `detail`), publicised to citizens (where, in
 `detail`). Each is recorded by the LAO with the day it happened (from 1 January of the year before the
 round up to today), an optional detail, link and document. A new record of a step replaces the current
-one; the old stays as history.
+one; the old stays as history. Steps are recorded in any state of the round: the council often meets,
+and citizens hear, after the round has closed or its results are out.
 
 A step is *evidenced* when its current record has a link, or a document that is not removed, or the
 LAO attached evidence to that step (store.evidence with step=...).

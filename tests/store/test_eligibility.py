@@ -56,8 +56,8 @@ def test_on_time_is_the_first_submission_within_the_window(db):
         close = conn.execute(text("SELECT window_close FROM round WHERE year = :y"), {"y": OPEN}).scalar()
         conn.execute(text("UPDATE submission SET submitted_at = :late WHERE lao_code = :c AND year = :y"),
                      {"late": f"{str(close)[:10]} 23:59:00", "c": p.lao, "y": OPEN})
-        conn.execute(text("UPDATE submission SET submitted_at = '2099-01-01 09:00:00' WHERE lao_code = :c AND year = :y"),
-                     {"c": p.neighbour, "y": OPEN})
+        conn.execute(text("UPDATE submission SET submitted_at = '2099-01-01 09:00:00' WHERE lao_code = :c AND "
+                          "year = :y"), {"c": p.neighbour, "y": OPEN})
     assert row(db, p.executive, p.lao)["on_time"] is True               # the last day counts
     late = row(db, p.executive, p.neighbour)
     assert late["on_time"] is False and "on_time" in late["missing"]

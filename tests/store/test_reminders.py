@@ -62,7 +62,8 @@ def not_submitted(db, province: str, n: int) -> list[str]:
     with db.connect() as conn:
         return [r[0] for r in conn.execute(text(
             "SELECT l.code FROM lao l WHERE l.province_code = :p AND NOT EXISTS (SELECT 1 FROM submission s WHERE "
-            "s.lao_code = l.code AND s.year = :y AND s.counted) ORDER BY l.code LIMIT :n"), {"p": province, "y": OPEN, "n": n})]
+            "s.lao_code = l.code AND s.year = :y AND s.counted) ORDER BY l.code LIMIT :n"),
+            {"p": province, "y": OPEN, "n": n})]
 
 
 def with_addresses(db, p, codes):

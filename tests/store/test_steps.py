@@ -77,7 +77,8 @@ def test_existing_evidence_can_back_a_step_and_removing_it_unbacks_it(db):
 ])
 def test_bad_records_are_refused_and_nothing_is_written(db, step, day, kwargs, message):
     p = people(db)
-    before = (scalar(db, "SELECT COUNT(*) FROM round_step"), scalar(db, "SELECT COUNT(*) FROM attachment"), log_size(db))
+    before = (scalar(db, "SELECT COUNT(*) FROM round_step"), scalar(db, "SELECT COUNT(*) FROM attachment"),
+              log_size(db))
     with pytest.raises(TrailError, match=message) as exc:
         steps.record_step(db, p.staff, p.lao, OPEN, step, day, **kwargs)
     bilingual(exc.value)
@@ -96,7 +97,8 @@ def test_counts_per_province_and_type_and_the_worklist_filter(db):
     assert sao30["n_laos"].eq(n_sao30).all()
     assert sao30.loc["council", ["n_done", "n_evidenced"]].tolist() == [2, 1]
     assert sao30.loc["public", "n_done"] == 0
-    assert counts.groupby("step")["n_done"].sum().to_dict() == {"committee": 0, "council": 3, "executive": 0, "public": 0}
+    assert counts.groupby("step")["n_done"].sum().to_dict() == {"committee": 0, "council": 3, "executive": 0,
+                                                                 "public": 0}
     # a monitor's counts cover their province only
     assert set(steps.step_counts(db, p.monitor, OPEN)["province_code"]) == {"30"}
     missing = steps.missing_step(db, p.monitor, OPEN, "council")

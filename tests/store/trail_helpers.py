@@ -122,7 +122,8 @@ def resubmit(engine: Engine, lao: str, year: int = OPEN, changes: dict[str, tupl
             {"c": lao, "y": year, "r": last[1] + 1, "s": state, "at": datetime.now() if state == "submitted" else None,
              "yes": True, "no": False}).scalar_one()
         conn.execute(text("INSERT INTO indicator_value (submission_id, indicator_code, frame, delivered) "
-                          "SELECT :new, indicator_code, frame, delivered FROM indicator_value WHERE submission_id = :old"),
+                          "SELECT :new, indicator_code, frame, delivered FROM indicator_value "
+                          "WHERE submission_id = :old"),
                      {"new": new, "old": last[0]})
         for code, (frame, delivered) in (changes or {}).items():
             conn.execute(text("UPDATE indicator_value SET frame = :f, delivered = :d WHERE submission_id = :s AND "
