@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import email.policy
 import socket
+from datetime import datetime, timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -229,3 +230,18 @@ def test_the_registry_import_takes_an_email_column(db, tmp_path):
     assert len(warning) == 1 and bad in warning[0].text("en") and THAI.search(warning[0].text("th"))
     assert scalar(db, "SELECT contact_email FROM lao WHERE code = :c", c=bad) is None
     assert scalar(db, "SELECT COUNT(*) FROM change_log WHERE action = 'contact-email'") == 1
+
+
+def test_a_reminder_is_claimed_by_one_run_only_and_a_dead_runs_claim_is_taken_over(db, smtp):
+    p = people(db)
+    missing = not_submitted(db, "81", 2)
+    with_addresses(db, p, missing)
+    item = next(reminders.due(db, p.admin, OPEN, province="81").query("lao_code == @missing[0]").itertuples())
+    assert reminders._claim(db, p.admin, item) and not reminders._claim(db, p.admin, item)   # a second run at once
+    with db.begin() as conn:                      # the other one: claimed an hour ago by a run that died
+        conn.execute(text("INSERT INTO reminder (lao_code, year, reason, reason_ref, to_address, sent_at, sent_by, "
+                          "status) VALUES (:c, :y, 'not_submitted', :ref, 'x@example.go.th', :at, 'dead', 'sending')"),
+                     {"c": missing[1], "y": OPEN, "ref": item.reason_ref,
+                      "at": datetime.now().replace(microsecond=0) - timedelta(hours=1)})
+    report = reminders.send(db, p.admin, OPEN, province="81")
+    assert report.sent == [missing[1]] and len(smtp.messages) == 1      # the fresh claim is left to its run
