@@ -53,13 +53,11 @@ def write_meta(conn: Connection, **items: str) -> None:
 
 def log_change(conn: Connection, who: str, action: str, detail: str = "", file_name: str | None = None,
                n_rows: int | None = None, year: int | None = None, reason: str | None = None) -> int:
-    """Log a change in the caller's transaction; returns its id (the new data version). `year` is the
-    round it concerns, `reason` why (given for every correction of a published round)."""
-    return int(conn.execute(text(
-        "INSERT INTO change_log (at, who, action, detail, file_name, n_rows, year, reason) "
-        "VALUES (:at, :who, :action, :detail, :f, :n, :y, :r) RETURNING id"),
-        {"at": datetime.now().replace(microsecond=0), "who": who, "action": action, "detail": detail,
-         "f": file_name, "n": n_rows, "y": None if year is None else int(year), "r": reason}).scalar_one())
+    """Record a change (every change: the newest id is the data version caches key on); returns its id."""
+    return int(conn.execute(text("INSERT INTO change_log (at, who, action, detail, file_name, n_rows, year, reason) "
+                                 "VALUES (:at, :who, :action, :detail, :f, :n, :y, :r) RETURNING id"),
+                            {"at": datetime.now().replace(microsecond=0), "who": who, "action": action,
+                             "detail": detail, "f": file_name, "n": n_rows, "y": year, "r": reason}).scalar_one())
 
 
 def write_catalogue(conn: Connection, indicators: pd.DataFrame) -> None:

@@ -169,11 +169,17 @@ def writing(engine: Engine, lao: str) -> Iterator[Connection]:
         yield conn
 
 
+# The entry_event actions of the paper trail. None of them changes the LAO's figures, so a form opened
+# before one of them is not stale (store.entry compares saves with the newest *entry* event).
+TRAIL_ACTIONS = ("evidence-add", "evidence-remove", "step", "check", "return", "comment", "remind")
+
+
 def record(conn: Connection, scope: Scope, lr: LaoRound, action: str, summary: str, detail: dict | None = None,
            submission_id: int | None = None, revision: int | None = None, domain: int | None = None,
            log: bool = True) -> int | None:
     """The entry_event of a round event and its change_log row (the new data version); returns the
     change_log id. `log` False: the caller logs many events at once in one change_log row."""
+    assert action in TRAIL_ACTIONS, action
     conn.execute(text("INSERT INTO entry_event (lao_code, year, submission_id, revision, at, who, action, domain, "
                       "detail) VALUES (:lao, :y, :sid, :rev, :at, :who, :action, :domain, :detail)"),
                  {"lao": lr.lao_code, "y": lr.year, "sid": submission_id, "rev": revision, "at": now(),
