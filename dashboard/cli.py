@@ -193,6 +193,30 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_remind(args) -> int:
+    from dashboard.links import public_base
+    from store import reminders
+    engine = _engine(args)
+    report = reminders.send(engine, _operator(args), args.year, args.province, dry_run=args.dry_run,
+                            link_base=public_base())
+    for code in report.would_send:
+        print(f"would remind {code}")
+    for code in report.sent:
+        print(f"sent {code}")
+    for code, error in report.failed:
+        print(f"failed {code}: {error}", file=sys.stderr)
+    if report.no_address:
+        print(f"no contact e-mail ({len(report.no_address):,}): " + ", ".join(report.no_address), file=sys.stderr)
+    print(report.summary("en"))
+    return 1 if report.failed else 0
+
+
+def _province(text: str) -> str:
+    if not (len(text) == 2 and text.isascii() and text.isdigit()):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a 2-digit province code")
+    return text
+
+
 def cmd_bench(args) -> int:
     from tools.bench import run
     for record in run(args):
@@ -273,6 +297,13 @@ def parser() -> argparse.ArgumentParser:
     for r in rounds.choices.values():
         r.add_argument("--who", default="command line")
     s.set_defaults(func=cmd_round)
+    s = sub.add_parser("remind", help="e-mail (in Thai) the LAOs of an open round that have not submitted or were "
+                                      "returned; each reminder once; failed ones are tried again next run")
+    s.add_argument("--year", type=int, required=True)
+    s.add_argument("--province", type=_province, help="only this province (2 digits)")
+    s.add_argument("--dry-run", action="store_true", help="list who would be reminded, send nothing")
+    s.add_argument("--who", default="command line")
+    s.set_defaults(func=cmd_remind)
     s = sub.add_parser("bench", help="performance figures, one JSON object per line")
     s.add_argument("--only", help="comma-separated: seed, scoring, import, pages, maps, pdf, memory")
     s.set_defaults(func=cmd_bench)

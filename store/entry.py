@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, bindparam, text
 
 from scoring import entry as checks
 from scoring.scorecard import applicable
@@ -26,7 +26,8 @@ from scoring.texts import Bilingual
 
 from .access import PermissionDenied, Scope
 from .dataset import log_change, with_targets
-from .materialise import rescore_in
+from .review import recount_in
+from .trail import TRAIL_ACTIONS
 
 FIELDS = ("frame", "delivered", "not_done", "explanation")
 MAX_TEXT = 300                        # explanations and certifying names: one line
@@ -172,8 +173,9 @@ def load_form(engine: Engine, scope: Scope, lao_code: str, year: int) -> Form | 
         history = pd.read_sql(text("SELECT id, at, who, action, domain, revision, detail FROM entry_event "
                                    "WHERE lao_code = :c AND year = :y ORDER BY id DESC"), conn,
                               params={"c": lao_code, "y": year})
+    own = history[~history["action"].isin(TRAIL_ACTIONS)]      # evidence, review, reminders change no figure
     marks = {int(d) if pd.notna(d) else WHOLE_FORM: int(i)
-             for d, i in history.groupby(history["domain"].fillna(WHOLE_FORM))["id"].max().items()}
+             for d, i in own.groupby(own["domain"].fillna(WHOLE_FORM))["id"].max().items()}
     return Form(lao=dict(lao), year=int(year), round_state=rnd[0], window_open=_as_date(rnd[1]),
                 window_close=_as_date(rnd[2]), indicators=indicators, figures=figures, last=last,
                 current=dict(current) if current else None, counted_revision=counted, marks=marks, history=history)
@@ -225,7 +227,9 @@ def _lock(conn: Connection, lao_code: str) -> None:
 def _newest_event(conn: Connection, lao_code: str, year: int, domain: int | None):
     where = "" if domain is None else " AND (domain = :d OR domain IS NULL)"
     return conn.execute(text(f"SELECT id, who, at, action, domain FROM entry_event WHERE lao_code = :c AND year = :y"
-                             f"{where} ORDER BY id DESC LIMIT 1"), {"c": lao_code, "y": year, "d": domain}).first()
+                             f" AND action NOT IN :trail{where} ORDER BY id DESC LIMIT 1")
+                        .bindparams(bindparam("trail", expanding=True)),
+                        {"c": lao_code, "y": year, "d": domain, "trail": list(TRAIL_ACTIONS)}).first()
 
 
 def _refuse_if_stale(conn, lao_code: str, year: int, domain: int | None, based_on: int) -> None:
@@ -341,7 +345,7 @@ def submit(engine: Engine, scope: Scope, form: Form, certified_name: str, certif
                           "certified_name = :n, certified_position = :p, review_state = NULL, reviewed_by = NULL, "
                           "reviewed_at = NULL, updated_at = :now, updated_by = :w, lock_version = lock_version + 1 "
                           "WHERE id = :s"), {"now": now, "w": who[:100], "n": name, "p": position, "s": cur[0]})
-        recount(conn, lao, year)
+        recount_in(conn, year, lao)              # the submitted revision counts from now on
         event = _event(conn, lao, year, cur[0], cur[1], who, "submit", None, now,
                        {"certified_name": name, "certified_position": position})
         log_change(conn, who, "entry-submit", f"{lao} {year}: revision {cur[1]} submitted", year=year)
@@ -367,17 +371,6 @@ def reopen(engine: Engine, scope: Scope, form: Form, based_on: int, who: str | N
         event = _event(conn, lao, year, sub_id, revision, who, "reopen", None, now, {})
         log_change(conn, who, "entry-reopen", f"{lao} {year}: draft revision {revision}", year=year)
     return event
-
-
-def recount(conn: Connection, lao_code: str, year: int) -> None:
-    """The counted revision is the newest submitted one a monitor has not returned; rescore the LAO."""
-    conn.execute(text("UPDATE submission SET counted = :f WHERE lao_code = :c AND year = :y AND counted"),
-                 {"f": False, "c": lao_code, "y": year})
-    conn.execute(text(
-        "UPDATE submission SET counted = :t WHERE id = (SELECT id FROM submission WHERE lao_code = :c AND year = :y "
-        "AND state = 'submitted' AND (review_state IS NULL OR review_state <> 'returned') "
-        "ORDER BY revision DESC LIMIT 1)"), {"t": True, "c": lao_code, "y": year})
-    rescore_in(conn, int(year), [lao_code])
 
 
 def _draft(conn: Connection, lao: str, year: int, who: str, now: datetime) -> tuple[int, int, bool]:

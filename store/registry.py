@@ -22,6 +22,7 @@ from scoring.errors import Problem, ValidationError
 from scoring.laotypes import BMA_CODE, BY_CODE, LAO_TYPES
 from scoring.texts import Bilingual
 
+from . import contacts
 from .bulk import insert_frame
 from .dataset import import_transaction, keep_history, log_change
 from .materialise import rescore_in
@@ -279,6 +280,7 @@ def import_registry(engine: Engine, source, who: str = "command line", dry_run: 
             change = log_change(conn, who, "import-laos", f"{len(report.inserted):,} added, {len(report.updated):,} "
                                 f"updated, {len(report.not_in_file):,} not in the file (kept)", name, len(df))
             _write(conn, plan, change)
+            warnings += contacts.from_registry(conn, df, who)        # an e-mail column, when the file has one
     report.file_name, report.rows, report.warnings, report.dry_run = name, len(df), warnings, dry_run
     report.seconds = time.perf_counter() - t0
     return report
