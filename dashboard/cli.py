@@ -64,7 +64,7 @@ def cmd_users(args) -> int:
                             province=args.province, email=args.email)
         print(f"added {user.username} ({user.role})")
     elif args.action == "list":
-        df = accounts.users(engine)
+        df = accounts.users(engine, actor)
         print(df.to_string(index=False) if len(df) else "no accounts")
     elif args.action in ("disable", "enable"):
         accounts.set_active(engine, actor, args.name, args.action == "enable")
@@ -73,7 +73,7 @@ def cmd_users(args) -> int:
     elif args.action == "reset":
         print(accounts.reset(engine, actor, args.name))     # the one-time password, printed once
     elif args.action == "unlock":
-        print(f"{args.name}: {signin.unlock(engine, args.name)} lock(s) lifted")
+        print(f"{args.name}: {signin.unlock(engine, actor, args.name)} lock(s) lifted")
     elif args.action == "provision-laos":
         return _provision(engine, actor, Path(args.out))
     return 0

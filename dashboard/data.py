@@ -252,6 +252,33 @@ def end_file_sessions(file_user: str) -> None:
     sessions.end_file_user(engine(), file_user)
 
 
+def accounts_list(scope: Scope) -> pd.DataFrame:
+    return accounts.users(engine(), scope)
+
+
+def account_add(scope: Scope, name: str, role: str, *, lao=None, province=None, email=None) -> str:
+    """A new account with a one-time password (returned once, to hand over; its owner then chooses one)."""
+    password = accounts.new_otp()
+    accounts.add(engine(), scope, name, role, password, lao=lao, province=province, email=email, one_time=True)
+    return password
+
+
+def account_set_active(scope: Scope, name: str, active: bool) -> None:
+    accounts.set_active(engine(), scope, name, active)
+
+
+def account_reset(scope: Scope, name: str) -> str:
+    return accounts.reset(engine(), scope, name)
+
+
+def account_unlock(scope: Scope, name: str) -> int:
+    return signin.unlock(engine(), scope, name)
+
+
+def accounts_provision(scope: Scope) -> pd.DataFrame:
+    return accounts.provision_laos(engine(), scope)
+
+
 def account(user_id: int):
     with engine().connect() as conn:
         return accounts.by_id(conn, user_id)

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, ui
+from dashboard import admin_accounts, data, ui
 from dashboard.context import View
 from dashboard.i18n import date_label, year_label
 
@@ -111,6 +111,15 @@ def _rounds(view: View) -> None:
             _round_op(view, sure, "set_round_state", scope, year, target)
     box = c2.container(border=True)
     box.markdown(f"**{tr('admin_window')}**")
+    if rounds.empty:
+        box.info(tr("admin_no_rounds"), icon=":material/event:")
+    else:
+        _window_box(view, box, rounds, by_year)
+    _new_round(view, rounds)
+
+
+def _window_box(view: View, box, rounds, by_year) -> None:
+    tr, lang, scope = view.tr, view.lang, view.scope
     wyear = box.selectbox(tr("year"), rounds["year"].astype(int).tolist()[::-1], key="admin_window_year",
                           format_func=lambda y: year_label(y, lang))
     start = box.date_input(tr("admin_window_open"), _day(by_year.at[wyear, "window_open"]) or date.today(),
@@ -119,6 +128,10 @@ def _rounds(view: View) -> None:
                          key=f"admin_wclose_{wyear}")
     if box.button(tr("admin_save_window"), icon=":material/event:", key="admin_window_save"):
         _round_op(view, True, "set_window", scope, wyear, start, end)
+
+
+def _new_round(view: View, rounds) -> None:
+    tr, scope = view.tr, view.scope
     with st.form("admin_new_round"):
         st.markdown(f"**{tr('admin_new_round')}**")
         c1, c2, c3 = st.columns(3)
@@ -127,7 +140,7 @@ def _rounds(view: View) -> None:
         end = c3.date_input(tr("admin_window_close"), date.today() + timedelta(days=60))
         st.caption(tr("admin_new_round_help"))
         if st.form_submit_button(tr("admin_open_round"), icon=":material/add_circle:"):
-            _round_op(view, True, "open_new_round", scope, int(nyear), start, end)
+            _round_op(view, True, "open_round", scope, int(nyear), start, end)
 
 
 def _round_op(view: View, sure: bool, op: str, scope, *args) -> None:
@@ -179,7 +192,7 @@ def render(view: View) -> None:
     if st.session_state.pop("admin_round_done", False):
         st.success(tr("admin_round_saved"), icon=":material/task_alt:")
     tabs = st.tabs([tr("admin_tab_upload"), tr("admin_tab_rounds"), tr("admin_tab_catalogue"),
-                    tr("admin_tab_exports"), tr("admin_tab_log")])
+                    tr("admin_tab_exports"), tr("admin_tab_accounts"), tr("admin_tab_log")])
     with tabs[0]:
         kind = st.radio(tr("admin_kind"), KINDS, format_func=lambda k: tr(f"admin_kind_{k}"), horizontal=True)
         _intake(view, kind, "check_file", "commit_file", kind)
@@ -190,6 +203,8 @@ def render(view: View) -> None:
     with tabs[3]:
         _exports(view)
     with tabs[4]:
+        admin_accounts.section(view)
+    with tabs[5]:
         log = data.change_log(v, scope)
         st.caption(tr("admin_log_help"))
         st.dataframe(log.rename(columns={c: tr(f"admin_log_{c}") for c in log.columns}), hide_index=True,

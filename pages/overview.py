@@ -160,6 +160,12 @@ def render(view: View) -> None:
     domain = ui.url_widget("domain", st.selectbox, tr("domain"), [str(d) for d in dnames.index], default="1",
                            where=st, format_func=lambda d: f"{d}. {dnames[int(d)]}") if metric == "domain" else "all"
     laos, summary, prev, allyears = load(view, year, type_code, region, domain)
+    if laos.empty:                          # a type that no LAO of the region has (e.g. a city in a rural region)
+        st.info(tr("overview_no_laos"), icon=":material/filter_alt_off:")
+        return
+    if summary.empty:
+        st.info(tr("overview_no_results", year=year_label(year, lang)), icon=":material/hourglass_empty:")
+        return
     has_prev = not prev.empty
     nat = area_table(summary, laos, None, prev if has_prev else None).iloc[0]
     headline(view, nat, has_prev)

@@ -46,7 +46,8 @@ def area_table(summary: pd.DataFrame, laos: pd.DataFrame, by: str | None,
 def distribution(summary: pd.DataFrame, by: str) -> pd.DataFrame:
     """Spread of LAO pass rates per group: not only the mean (quartiles, min, max, count)."""
     g = summary.dropna(subset=["pass_rate"]).groupby(by)["pass_rate"]
-    out = g.describe()[["count", "min", "25%", "50%", "75%", "max"]]
+    columns = ["count", "min", "25%", "50%", "75%", "max"]
+    out = g.describe().reindex(columns=columns)            # no rates at all: the same columns, no rows
     return out.rename(columns={"count": "n", "25%": "q1", "50%": "median", "75%": "q3"}).reset_index()
 
 

@@ -160,8 +160,9 @@ def by_id(conn: Connection, user_id: int) -> User | None:
     return _user(conn.execute(text(f"SELECT {_USER_COLUMNS} FROM app_user WHERE id = :i"), {"i": user_id}).first())
 
 
-def users(engine: Engine) -> pd.DataFrame:
-    """Every account, without hashes (the admin page and `users list`)."""
+def users(engine: Engine, actor: Scope) -> pd.DataFrame:
+    """Every account, without hashes (the admin page and `users list`): administrators only."""
+    actor.require_admin("list accounts")
     with engine.connect() as conn:
         return pd.read_sql(text("SELECT username, role, lao_code, province_code, active, must_change, email, "
                                 "created_at, created_by, last_sign_in_at FROM app_user ORDER BY username_key"),

@@ -221,6 +221,8 @@ def open_round(engine: Engine, scope: Scope, year: int, window_open: date, windo
     with engine.connect() as conn:
         row = _round(conn, year)
         n = conn.execute(text("SELECT COUNT(*) FROM indicator WHERE year = :y"), {"y": int(year)}).scalar_one()
+        if row is None or row[0] == "closed":
+            _only_open(conn, year)              # one round open at a time: said first, it is the likelier slip
     if n == 0:
         raise RoundError(f"ยังไม่มีบัญชีตัวชี้วัดของปี {year}: นำเข้าบัญชีก่อน แล้วจึงเปิดรอบ",
                          f"there is no indicator catalogue for {year}: import one, then open the round")

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, text
 
 from . import settings
+from .access import Scope
 from .accounts import User, find, name_key, verify_password
 
 
@@ -90,8 +91,9 @@ def settle(engine: Engine, username: str, client: str, succeeded: bool, now: dat
     return locked
 
 
-def unlock(engine: Engine, username: str) -> int:
+def unlock(engine: Engine, actor: Scope, username: str) -> int:
     """An administrator lifts every lock on a user name (from any client). Returns locks removed."""
+    actor.require_admin("lift sign-in locks")
     user = name_key(username)
     with engine.begin() as conn:
         return conn.execute(text("DELETE FROM sign_in_limit WHERE key = :u OR key LIKE :p"),

@@ -135,7 +135,9 @@ def test_an_administrator_lifts_a_lock(db):
     for _ in range(6):
         signin.sign_in(db, "boss", "guess", "6.6.6.6")
     assert not signin.sign_in(db, "boss", GOOD, "6.6.6.6").ok
-    assert signin.unlock(db, "BOSS") > 0
+    with pytest.raises(PermissionDenied):
+        signin.unlock(db, Scope(role="executive", user="e"), "boss")
+    assert signin.unlock(db, ADMIN, "BOSS") > 0
     assert signin.sign_in(db, "boss", GOOD, "6.6.6.6").ok
 
 
