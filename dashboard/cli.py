@@ -305,7 +305,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--who", default="command line")
     s.set_defaults(func=cmd_remind)
     s = sub.add_parser("bench", help="performance figures, one JSON object per line")
-    s.add_argument("--only", help="comma-separated: seed, scoring, import, pages, maps, pdf, memory")
+    s.add_argument("--only", help="comma-separated: seed, scoring, import, pages, maps, pdf, memory, entry")
     s.set_defaults(func=cmd_bench)
     return p
 

@@ -22,7 +22,8 @@ from store.settings import raw
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 
 BUDGETS = {"seed_s": 90, "score_rows_per_s": 1_000_000, "import_s": 30, "page_warm_s": 0.5, "page_cold_s": 4,
-           "province_map_kb": 250, "district_map_kb": 800, "pdf_s": 3, "memory_mb": 800}
+           "province_map_kb": 250, "district_map_kb": 800, "pdf_s": 3, "memory_mb": 800,
+           "entry_save_s": 0.3, "entry_submit_s": 1.0, "entry_workbook_s": 1.0, "provision_s": 60}
 PAGE_VIEWS = {  # default view of each page; the largest province (30) and one scorecard where a page needs one.
     # admin is left out: it shows nothing until an administrator signs in.
     "overview": {}, "province": {"province": "30"}, "lao": {"lao": "6810404", "year": "2568"}, "indicators": {},
@@ -186,8 +187,52 @@ def bench_memory(ctx):
                      note="resident memory of one process that ran every page (AppTest)")
 
 
+def bench_entry(ctx):
+    """An LAO's own entry on the national sample: one domain saved as a draft, the submit with that LAO's
+    rescoring, its offline workbook, and accounts with one-time passwords for every LAO (the median of 5
+    where a figure is quick)."""
+    import pandas as pd
+    from sqlalchemy import text
+
+    from dashboard.entry_workbook import workbook
+    from store import accounts, entry
+    from store.access import Scope
+    from store.db import make_engine
+    engine = make_engine(ctx["url"])
+    with engine.connect() as conn:
+        laos = [r[0] for r in conn.execute(text(
+            "SELECT l.code FROM lao l WHERE l.type = 'sao' AND NOT EXISTS (SELECT 1 FROM submission s WHERE "
+            "s.lao_code = l.code AND s.year = 2569) ORDER BY l.code LIMIT 5"))]
+    admin = Scope(role="admin", user="bench")
+    saves, submits, books = [], [], []
+    for code in laos:
+        form = entry.load_form(engine, admin, code, 2569)
+        typed = pd.DataFrame({"frame_raw": "100", "delivered_raw": "90", "not_done": False,
+                              "explanation": "bench"}, index=form.indicators.index)
+        typed.loc[form.indicators["measure"] != "ratio", ["frame_raw", "delivered_raw"]] = "1"
+        for d in sorted(form.indicators["domain"].unique()):
+            form = entry.load_form(engine, admin, code, 2569)
+            t0 = time.perf_counter()
+            entry.save(engine, admin, form, int(d), typed, form.mark(int(d)))
+            saves.append(time.perf_counter() - t0)
+        form = entry.load_form(engine, admin, code, 2569)
+        t0 = time.perf_counter()
+        workbook(form, "th")
+        books.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        entry.submit(engine, admin, form, "ผู้บริหาร", "นายก", form.mark())
+        submits.append(time.perf_counter() - t0)
+    yield record("entry_save_domain", float(np.median(saves)), "s", "entry_save_s", max_s=round(max(saves), 3),
+                 saves=len(saves))
+    yield record("entry_submit", float(np.median(submits)), "s", "entry_submit_s", max_s=round(max(submits), 3))
+    yield record("entry_workbook", float(np.median(books)), "s", "entry_workbook_s")
+    t0 = time.perf_counter()
+    made = accounts.provision_laos(engine, admin)
+    yield record("provision_all_laos", time.perf_counter() - t0, "s", "provision_s", accounts=len(made))
+
+
 BENCHES = {"seed": bench_seed, "scoring": bench_scoring, "import": bench_import, "pages": bench_pages,
-           "maps": bench_maps, "pdf": bench_pdf, "memory": bench_memory}
+           "maps": bench_maps, "pdf": bench_pdf, "memory": bench_memory, "entry": bench_entry}
 
 
 def run(args):
