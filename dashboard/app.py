@@ -53,7 +53,7 @@ def ready_version() -> int | None:
         path = sqlite_file(engine)          # never connect to a missing file: that would create an empty one
         if (path is None or path.exists()) and has_schema(engine):
             v = data.version()
-            if data.meta(v) is not None and not data.laos(v).empty:
+            if data.has_laos(v):
                 return v
         data.reset_connections()            # a file put in place later is opened afresh
         st.warning(ui.tr("no_database"), icon=":material/database:")

@@ -66,6 +66,12 @@ def laos(v: int) -> pd.DataFrame:
 
 
 @_cache
+def has_laos(v: int) -> bool:
+    """Whether the registry is loaded (every run asks: a boolean is cheaper to hand out than the registry)."""
+    return not queries.laos(engine()).empty
+
+
+@_cache
 def catalogue(v: int, year: int | None = None) -> pd.DataFrame:
     return queries.catalogue(engine(), year)
 

@@ -39,10 +39,20 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+_SECRETS: dict[str, bytes] = {}        # per database URL: read once per process (it never changes)
+
+
 def _secret(engine: Engine) -> bytes:
     configured = settings.raw("LAO_SESSION_SECRET")
     if configured:
         return configured.encode()
+    key = engine.url.render_as_string(hide_password=True)
+    if key not in _SECRETS:
+        _SECRETS[key] = _stored_secret(engine)
+    return _SECRETS[key]
+
+
+def _stored_secret(engine: Engine) -> bytes:
     with engine.begin() as conn:
         row = conn.execute(text("SELECT value FROM app_secret WHERE name = 'session'")).first()
         if row is None:
