@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import OperationalError
 
 from . import settings
 
@@ -125,8 +126,11 @@ def resolve(engine: Engine, token: str | None, now: datetime | None = None) -> P
         return None
     seen = row[2] if not isinstance(row[2], str) else datetime.fromisoformat(row[2])
     if now - seen > TOUCH_EVERY:
-        with engine.begin() as conn:
-            conn.execute(text("UPDATE auth_session SET last_seen_at = :now WHERE id = :id"), {"now": now, "id": sid})
+        try:
+            with engine.begin() as conn:
+                conn.execute(text("UPDATE auth_session SET last_seen_at = :now WHERE id = :id"), {"now": now, "id": sid})
+        except OperationalError:          # a read-only or busy database still lets a signed-in user read
+            pass
     return Principal(sid, row[0], row[1])
 
 

@@ -14,7 +14,7 @@ from store.db import make_engine
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 
 
-def open_page(url_path: str | None = None, user: str | None = None, **params) -> AppTest:
+def open_page(url_path: str | None = None, user: str | None = None, token: str | None = None, **params) -> AppTest:
     """Run the app as a browser would on /<url_path>?params, signed in as `user` (tests.accounts) if given.
 
     Pages are callables registered with st.navigation, which AppTest.switch_page cannot address
@@ -23,6 +23,8 @@ def open_page(url_path: str | None = None, user: str | None = None, **params) ->
     at = AppTest.from_file(APP, default_timeout=60)
     if user:
         sign_in_as(at, user)
+    if token:
+        at.session_state[TOKEN] = token
     for k, v in params.items():
         at.query_params[k] = str(v)
     if url_path:

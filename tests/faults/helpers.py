@@ -24,16 +24,20 @@ def m(key: str, lang: str = "th", **fmt) -> str:
     return text.format(**fmt) if fmt else text
 
 
-def page(url_path: str = "overview", user: str | None = None, **params) -> AppTest:
-    """Run the whole app on /<url_path>?params, signed in as `user` (tests.accounts) when given."""
-    return open_page(url_path, user=user, **params)
+def page(url_path: str = "overview", user: str | None = None, token: str | None = None, **params) -> AppTest:
+    """Run the whole app on /<url_path>?params, signed in as `user` (tests.accounts) or with a session token."""
+    return open_page(url_path, user=user, token=token, **params)
+
+
+SIGN_IN_TABLES = ("auth_session", "sign_in_limit", "app_secret")     # who is signed in, not the data
 
 
 def fingerprint(url: str) -> dict:
-    """table_fingerprint of the database at `url`, with its own short-lived engine."""
+    """table_fingerprint of the data in the database at `url` (sign-in bookkeeping left out), with its own
+    short-lived engine."""
     engine = make_engine(url)
     try:
-        return table_fingerprint(engine)
+        return {k: v for k, v in table_fingerprint(engine).items() if k not in SIGN_IN_TABLES}
     finally:
         engine.dispose()
 

@@ -15,7 +15,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from dashboard.i18n import year_label
 from scoring import catalogue
 from scoring.errors import ValidationError
-from store.db import BUSY_TIMEOUT_ENV, fault_kind
+from store import sessions
+from store.db import BUSY_TIMEOUT_ENV, fault_kind, make_engine
 from tests.accounts import write_accounts_file
 from tests.faults.helpers import ReadOnly, fault_free, fingerprint, m, page, round_file, shown
 
@@ -83,11 +84,12 @@ def test_read_only_file_still_shows_data_refuses_a_commit_plainly_then_saves_onc
     ro = ReadOnly(copy)
     good = round_file(ro.url(False))
     before = fingerprint(ro.url(False))
+    token = sessions.start(make_engine(ro.url(False)), file_user="admin")    # signed in before it went read-only
     ro.on()
     try:
         monkeypatch.setenv("DATABASE_URL", ro.url(True))
         assert fault_free(page("overview", lang=lang), m("overview_title", lang))   # reading works
-        at = page("admin", user="admin", lang=lang)
+        at = page("admin", lang=lang, token=token)
         at.file_uploader[0].set_value(good)
         at.run()
         assert m("admin_file_ok", lang, rows=good[1].count(b"\n") - 1) in shown(at)["success"]
@@ -126,11 +128,15 @@ def test_a_writer_holding_the_lock_blocks_a_commit_plainly_but_never_the_readers
         assert fault_free(page("overview"), m("overview_title"))      # readers are not blocked (WAL)
         at.button(key="admin_commit_submissions").click()
         at.run()
-        assert not at.exception and shown(at)["error"] == [m("faults_locked")]
+        # the import waited for the lock, gave up and says so in its report: nothing was written
+        assert not at.exception and shown(at)["error"] == [m("admin_file_bad", n=1)]
+        assert any("นานเกินรอ" in str(df.value.to_numpy()) for df in at.dataframe)
     finally:
         other.execute("ROLLBACK")
         other.close()
     assert fingerprint(url) == before
+    at.file_uploader[0].set_value(good)              # the refused file is uploaded again, once the lock is gone
+    at.run()
     at.button(key="admin_commit_submissions").click()
     at.run()
     assert not at.exception and not at.error
