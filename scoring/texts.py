@@ -37,3 +37,16 @@ def has_control(value: str, multiline: bool = False) -> bool:
     """True when `value` holds a character of CONTROL (or a line break, unless `multiline`)."""
     text = value.replace("\r\n", "\n") if multiline else value
     return bool((CONTROL_CHARS_BUT_LF if multiline else CONTROL_CHARS).search(text))
+
+
+class Refusal(Exception):
+    """An action refused with its reason in both languages (`message`, `text(lang)`): the one shape of every
+    refusal the pure layers raise, so a page shows `exc.text(lang)` whatever refused. Mixed into the
+    refusals' own classes (ValueError, PermissionError) so callers can still catch those."""
+
+    def __init__(self, th: str, en: str, *args):
+        super().__init__(en, *args)
+        self.message = Bilingual(th, en)
+
+    def text(self, lang: str = "th") -> str:
+        return self.message.text(lang)

@@ -24,7 +24,7 @@ from argon2 import PasswordHasher, Type, extract_parameters
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import Connection, Engine, text
 
-from scoring.texts import Bilingual
+from scoring.texts import Refusal
 
 from . import settings
 from .access import SIGNED_IN_ROLES, Scope
@@ -43,15 +43,8 @@ _slots: threading.BoundedSemaphore | None = None
 _slots_lock = threading.Lock()
 
 
-class AccountError(ValueError):
+class AccountError(Refusal, ValueError):
     """A refused account operation, with a message in Thai and English."""
-
-    def __init__(self, th: str, en: str):
-        super().__init__(en)
-        self.message = Bilingual(th, en)
-
-    def text(self, lang: str = "th") -> str:
-        return self.message.text(lang)
 
 
 @dataclass(frozen=True)

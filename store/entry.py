@@ -22,7 +22,7 @@ from sqlalchemy import Connection, Engine, bindparam, text
 
 from scoring import entry as checks
 from scoring.scorecard import applicable
-from scoring.texts import Bilingual
+from scoring.texts import Bilingual, Refusal
 
 from .access import PermissionDenied, Scope
 from .dataset import log_change, with_targets
@@ -34,16 +34,13 @@ MAX_TEXT = 300                        # explanations and certifying names: one l
 WHOLE_FORM = 0                        # the "domain" of events that touch every domain (submit, reopen, upload)
 
 
-class EntryError(ValueError):
+class EntryError(Refusal, ValueError):
     """A refused entry action, with a message in Thai and English (and the problems behind it)."""
 
     def __init__(self, th: str, en: str, problems: list | None = None):
-        super().__init__(en)
-        self.message = Bilingual(th, en)
+        super().__init__(th, en)
         self.problems = problems or []
 
-    def text(self, lang: str = "th") -> str:
-        return self.message.text(lang)
 
 
 class Conflict(EntryError):

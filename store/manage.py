@@ -18,7 +18,7 @@ import pandas as pd
 from sqlalchemy import Engine, text
 
 from scoring.errors import Problem, ValidationError
-from scoring.texts import Bilingual
+from scoring.texts import Refusal
 
 from . import catalogue_import, exports, imports, registry
 from .access import Scope
@@ -30,15 +30,8 @@ ROUND_STATES = ("open", "closed", "published")
 TRANSITIONS = {("open", "closed"), ("closed", "open"), ("closed", "published")}
 
 
-class RoundError(ValueError):
+class RoundError(Refusal, ValueError):
     """A round change that is not allowed, with its message in Thai and English."""
-
-    def __init__(self, th: str, en: str):
-        self.message = Bilingual(th, en)
-        super().__init__(en)
-
-    def text(self, lang: str = "th") -> str:
-        return self.message.text(lang)
 
 
 class Report(Protocol):

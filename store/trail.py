@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import Connection, Engine, text
 
-from scoring.texts import Bilingual
+from scoring.texts import Bilingual, Refusal
 
 from .access import PermissionDenied, Scope
 from .dataset import log_change
@@ -47,26 +47,12 @@ _CONTROL_CHARS = re.compile(f"[{_CONTROL}\\n]")
 _CONTROL_BUT_LF = re.compile(f"[{_CONTROL}]")
 
 
-class TrailError(ValueError):
+class TrailError(Refusal, ValueError):
     """Refused input (a bad file, link, date, text, or a state that does not allow it), in Thai and English."""
 
-    def __init__(self, th: str, en: str):
-        super().__init__(en)
-        self.message = Bilingual(th, en)
 
-    def text(self, lang: str = "th") -> str:
-        return self.message.text(lang)
-
-
-class NotAllowed(PermissionDenied):
+class NotAllowed(Refusal, PermissionDenied):
     """The scope may not do this to that LAO's round, in Thai and English."""
-
-    def __init__(self, th: str, en: str):
-        super().__init__(en)
-        self.message = Bilingual(th, en)
-
-    def text(self, lang: str = "th") -> str:
-        return self.message.text(lang)
 
 
 @dataclass(frozen=True)
