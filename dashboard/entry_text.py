@@ -89,11 +89,12 @@ def _stamp(value, lang: str) -> str:
 
 
 def figures_table(form: Form, checked: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The submitted figures as a read-only table: code, indicator, (1), (2), outcome."""
+    """The submitted figures as a read-only table: code, outcome, (1), (2), then the long indicator name (so a
+    phone shows what matters first)."""
     ind = form.indicators
     return pd.DataFrame({
         t("col_code", lang): list(ind.index),
-        t("col_indicator", lang): [ind.at[c, f"name_{lang}"] for c in ind.index],
+        t("outcome_col", lang): [outcome(checked.loc[c], lang, would=False) for c in ind.index],
         "(1)": [num(v) for v in checked["frame"]],
         "(2)": [num(v) for v in checked["delivered"]],
-        t("outcome_col", lang): [outcome(checked.loc[c], lang, would=False) for c in ind.index]})
+        t("col_indicator", lang): [ind.at[c, f"name_{lang}"] for c in ind.index]})

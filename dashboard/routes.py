@@ -16,6 +16,8 @@ from streamlit import runtime
 from . import auth_routes, metrics
 from .api import OpenData
 
+LOG = logging.getLogger("dashboard")
+
 # Streamlit frames its own custom components (same origin); nothing else may be framed.
 FRAMED_PATHS = ("/component/", "/_stcore/bidi-components/")
 
@@ -61,8 +63,21 @@ class _BeforeRuntime(logging.Filter):
         return runtime.exists() or "No runtime found" not in record.getMessage()
 
 
+def unexpected_error(exc: Exception) -> bool:
+    """A bug a page run did not catch: logged in full for the operator; the visitor gets a plain message in
+    their language, never a traceback (with `showErrorDetails = "none"` Streamlit's own box would be English)."""
+    import streamlit as st
+
+    from . import ui
+
+    LOG.error("page run failed", exc_info=exc)
+    st.error(ui.tr("unexpected_error"), icon=":material/error:")
+    return True
+
+
 def server_options() -> dict:
     """Keyword arguments of st.App for dashboard/app.py."""
     logging.getLogger("streamlit.runtime.caching.cache_data_api").addFilter(_BeforeRuntime())
     metrics.SESSIONS.set_function(active_sessions)
-    return {"routes": OpenData().routes() + auth_routes.ROUTES, "middleware": [Middleware(SecurityHeaders)]}
+    return {"routes": OpenData().routes() + auth_routes.ROUTES, "middleware": [Middleware(SecurityHeaders)],
+            "on_script_error": unexpected_error}

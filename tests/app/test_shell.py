@@ -53,3 +53,16 @@ def test_missing_database_gives_a_plain_message(monkeypatch, tmp_path):
     at = open_page("methodology")
     assert not at.exception
     assert "python -m dashboard seed" in texts(at)
+
+
+def test_an_unexpected_error_gives_the_visitor_a_plain_message_not_a_traceback(caplog):
+    """What st.App's on_script_error shows when a page run fails (dashboard/routes.py)."""
+    from streamlit.testing.v1 import AppTest
+
+    def script():
+        from dashboard.routes import unexpected_error
+        unexpected_error(RuntimeError("boom at /work/secret/path.py"))
+
+    at = AppTest.from_function(script).run()
+    assert [e.value for e in at.error] == [messages()["unexpected_error"]["th"]]
+    assert "boom" not in repr([e.value for e in at.error])
