@@ -8,7 +8,7 @@ if __name__ != "__main__":   # `streamlit run` imports this file once, as a modu
     from dashboard.routes import server_options
     app = st.App(__file__, **server_options())
 
-from dashboard import auth, data, nav, ui
+from dashboard import auth, browser, data, nav, ui
 from dashboard.context import View
 from dashboard.i18n import LANGS
 from pages import admin, indicators, lao, methodology, overview, province, submissions
@@ -137,6 +137,7 @@ def main() -> None:
             if not show_fault(exc):
                 raise
     st.sidebar.caption(ui.tr("attribution"))
+    browser.frame(lang)            # last, so it sees everything this run drew
 
 
 if __name__ == "__main__":   # every page run executes this file as __main__

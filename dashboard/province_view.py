@@ -36,7 +36,7 @@ def table(df: pd.DataFrame, name: str, title=None, note=None, config=None, heat=
     out, hot = df.rename(columns=head), [head(h) for h in heat]
     shown = out.style.apply(heat_css, axis=None, subset=hot) if hot else out.style.apply(
         mark_css, axis=None) if marks else out
-    st.dataframe(shown, hide_index=True, column_config={head(k): c for k, c in (config or {}).items()},
+    ui.dataframe(shown, column_config={head(k): c for k, c in (config or {}).items()},
                  width="stretch", key=f"t_{name}", **kw)
     ui.downloads(out, f"province-{name}", key=name)
 

@@ -108,7 +108,7 @@ def failing_laos(view: View, code: str, year: int) -> None:
         tr("col_scorecard"): [nav.scorecard_url(c, year, lang) for c in res["lao_code"]],
     })
     st.markdown(f"**{tr('indicators_failing_laos')}** ({len(table):,})")
-    st.dataframe(table, hide_index=True, width="stretch", column_config={
+    ui.dataframe(table, column_config={
         tr("col_scorecard"): st.column_config.LinkColumn(display_text=tr("col_scorecard"))})
     ui.downloads(table.drop(columns=[tr("col_scorecard")]), f"failing-{code}-{year}", key="failing")
 
@@ -120,7 +120,7 @@ def failing_most(view: View, counts: pd.DataFrame, cat: pd.DataFrame, year: int)
     top = indicator_table(view, counts, cat).sort_values("fail_share", ascending=False).head(10)
     view = top[[tr("indicator"), "assessed", "fail", "not_done", "fail_share"]].round(1).rename(
         columns={"assessed": tr("col_assessed"), "fail_share": tr("col_fail_share")})
-    st.dataframe(view, hide_index=True, width="stretch")
+    ui.dataframe(view)
     ui.downloads(view, f"failing-most-{year}", key="failing_most")
 
 

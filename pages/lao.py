@@ -145,7 +145,7 @@ def trend_section(view: View, card) -> None:
         st.table(changes, hide_index=True)
     with st.expander(tr("lao_history_title")):
         history = tables.history_rows(card, lang)
-        st.dataframe(history, hide_index=True, width="stretch")
+        ui.dataframe(history)
         ui.downloads(history, f"{text.file_stem(card)}-history", key="lao_history")
 
 

@@ -69,7 +69,7 @@ def render(view: View) -> None:
     st.write(tr("meth_rollup_text"))
     st.subheader(tr("meth_peers"))
     st.write(tr("meth_peers_text", min_peers=MIN_PEERS))
-    st.dataframe(pd.DataFrame({tr("meth_size_bands"): list(SIZE_LABELS[lang].values())}), hide_index=True)
+    ui.dataframe(pd.DataFrame({tr("meth_size_bands"): list(SIZE_LABELS[lang].values())}), width="content")
 
     st.subheader(tr("meth_catalogue"))
     cat = data.catalogue(v)
@@ -82,7 +82,7 @@ def render(view: View) -> None:
     table = catalogue_table(this, view)
     for d, part in table.groupby(tr("col_domain"), sort=True):
         st.markdown(f"**{tr('domain')} {d}: {dnames.get(d, '')}** ({len(part)})")
-        st.dataframe(part.drop(columns=[tr("col_domain")]), hide_index=True, width="stretch")
+        ui.dataframe(part.drop(columns=[tr("col_domain")]))
     ui.downloads(table, f"catalogue-{year}", key="catalogue")
     diff = changes(cat, year, lang)
     if diff:

@@ -128,7 +128,7 @@ def trend_section(view: View, allyears: pd.DataFrame, laos: pd.DataFrame, prov: 
     for col, title, df in ((c1, "overview_improved", up), (c2, "overview_fell", down)):
         col.markdown(f"**{tr(title)}**")
         table = area_table_view(view, df, "province_code", f"name_{lang}")
-        col.dataframe(table, hide_index=True, width="stretch")
+        ui.dataframe(table, where=col)
         ui.downloads(table, f"provinces-{title}", where=col, key=title)
 
 

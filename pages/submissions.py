@@ -88,7 +88,7 @@ def _by_district(view: View, df: pd.DataFrame, districts: pd.DataFrame, year: in
     t = progress.tally(df.assign(district=df["district_code"].map(dnames).fillna("–")), ["district"])
     st.subheader(tr("submissions_by_district"))
     table = _rates(view, t, "district", tr("submissions_col_district"))
-    st.dataframe(table, hide_index=True, width="stretch")
+    ui.dataframe(table)
     ui.downloads(table, f"submissions-districts-{year}", key="subs_districts")
 
 
@@ -100,7 +100,7 @@ def _by_type(view: View, df: pd.DataFrame, year: int) -> None:
     t["type_name"] = [type_name(c, lang) for c in t["type"]]
     st.subheader(tr("submissions_by_type"))
     table = _rates(view, t, "type_name", tr("submissions_col_type"))
-    st.dataframe(table, hide_index=True, width="stretch")
+    ui.dataframe(table)
     ui.downloads(table, f"submissions-types-{year}", key="subs_types")
 
 
@@ -128,7 +128,7 @@ def _worklist(view: View, df: pd.DataFrame, provinces: pd.DataFrame, districts: 
     })
     if one_province:
         table = table.drop(columns=[tr("submissions_col_province")])
-    st.dataframe(table, hide_index=True, width="stretch")
+    ui.dataframe(table)
     ui.downloads(table, f"worklist-{year}", key="subs_worklist")
 
 
