@@ -30,7 +30,7 @@ def table(df: pd.DataFrame, name: str, title=None, note=None, config=None, heat=
     """A table under an optional title and note, with translated headers (heat: columns coloured as a heat
     map; marks: ▲ ▼ ≠ tinted), then its CSV/XLSX downloads."""
     if title:
-        st.subheader(title)
+        st.header(title)
     if note:
         st.caption(note)
     out, hot = df.rename(columns=head), [head(h) for h in heat]

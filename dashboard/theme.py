@@ -42,3 +42,9 @@ def rgb(hex_colour: str) -> tuple[int, int, int]:
     if len(h) != 6:
         raise ValueError(f"not a #rrggbb colour: {hex_colour!r}")
     return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
+
+
+def text_on(hex_colour: str) -> str:
+    """Black or white, whichever reads better on `hex_colour` (labels inside bars, table cells)."""
+    r, g, b = rgb(hex_colour)
+    return BLACK if 0.299 * r + 0.587 * g + 0.114 * b > 140 else WHITE

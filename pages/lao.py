@@ -81,7 +81,7 @@ def downloads(view: View, card) -> None:
     tr, lang, v, scope = view.tr, view.lang, view.v, view.scope
     code, year = card.lao["lao_code"], card.year
     stem = text.file_stem(card)
-    st.subheader(tr("lao_downloads"))
+    st.header(tr("lao_downloads"))
     c = st.columns(3)
     c[0].download_button(tr("lao_download_pdf"), lambda: data.lao_report_pdf(v, scope, code, year, "th"),
                          f"{stem}-th.pdf", "application/pdf", key="lao_pdf_th", icon=":material/picture_as_pdf:",

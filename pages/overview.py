@@ -117,7 +117,7 @@ def province_picker(view: View, pf: pd.DataFrame) -> None:
 
 def trend_section(view: View, allyears: pd.DataFrame, laos: pd.DataFrame, prov: pd.DataFrame) -> None:
     lang, tr, v = view.lang, view.tr, view.v
-    st.subheader(tr("overview_trend"))
+    st.header(tr("overview_trend"))
     rows = [(y, area_table(g, laos, None).iloc[0]["pass_rate"]) for y, g in allyears.groupby("year")]
     tdf = pd.DataFrame(rows, columns=[tr("col_year"), tr("col_pass_rate")]).round(1)
     ui.chart_with_table(charts.trend(tdf, tr("col_year"), tr("col_pass_rate"), tr("overview_trend_line")), tdf,
@@ -134,14 +134,14 @@ def trend_section(view: View, allyears: pd.DataFrame, laos: pd.DataFrame, prov: 
 
 def breakdown_section(view: View, summary: pd.DataFrame, laos: pd.DataFrame) -> None:
     lang, tr = view.lang, view.tr
-    st.subheader(tr("overview_breakdown"))
+    st.header(tr("overview_breakdown"))
     st.caption(tr("overview_breakdown_note"))
     s = summary.merge(laos[["lao_code", "region6"]], on="lao_code")
     for by, label in (("type", lambda c: type_name(c, lang)), ("region6", lambda c: filters.region_name(c, lang))):
         dist = distribution(s, by)
         dist[tr("col_group")] = dist[by].map(label)
         table = dist[[tr("col_group"), "n", "min", "q1", "median", "q3", "max"]].round(1).rename(columns={
-            "min": tr("col_min"), "q1": tr("col_q1"), "median": tr("col_median"), "q3": tr("col_q3"),
+            "n": tr("col_n_with_results"), "min": tr("col_min"), "q1": tr("col_q1"), "median": tr("col_median"), "q3": tr("col_q3"),
             "max": tr("col_max")})
         ui.chart_with_table(charts.quartile_boxes(dist, tr("col_group"), x_title=tr("col_pass_rate")), table,
                             f"spread-{by}", key=f"spread_{by}")

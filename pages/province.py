@@ -117,9 +117,9 @@ def _district_map(c: Province) -> None:
 
 def _laos(c: Province) -> None:
     tr = c.view.tr
-    st.subheader(tr("province_map_title"))
+    st.header(tr("province_map_title"))
     _district_map(c)
-    st.subheader(tr("province_table_title"))
+    st.header(tr("province_table_title"))
     left, right = st.columns([3, 2])
     with left:
         q = ui.url_widget("q", st.text_input, tr("province_search"), sticky=False, key="province_q", where=st)

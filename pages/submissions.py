@@ -77,7 +77,7 @@ def _map(view: View, df: pd.DataFrame, provinces: pd.DataFrame, districts: pd.Da
     summary = tr("submissions_map_summary", done=int(total["done"]), expected=int(total["expected"]),
                  rate=pct(total["submission_rate"]),
                  low=", ".join(f"{n} {pct(r)}" for n, r in zip(low["name"], low["submission_rate"])) or "–")
-    st.subheader(tr("submissions_map_title"))
+    st.header(tr("submissions_map_title"))
     ui.chart_with_table(fig, _rates(view, t, "name", tr(f"submissions_col_{level}")), f"submissions-{level}-{year}",
                         summary=summary, config=geo.PLOTLY_CONFIG, key="subs_map")
 
@@ -86,7 +86,7 @@ def _by_district(view: View, df: pd.DataFrame, districts: pd.DataFrame, year: in
     tr = view.tr
     dnames = districts.set_index("district_code")[f"name_{view.lang}"]
     t = progress.tally(df.assign(district=df["district_code"].map(dnames).fillna("–")), ["district"])
-    st.subheader(tr("submissions_by_district"))
+    st.header(tr("submissions_by_district"))
     table = _rates(view, t, "district", tr("submissions_col_district"))
     ui.dataframe(table)
     ui.downloads(table, f"submissions-districts-{year}", key="subs_districts")
@@ -98,7 +98,7 @@ def _by_type(view: View, df: pd.DataFrame, year: int) -> None:
     t["type"] = pd.Categorical(t["type"], categories=TYPE_CODES, ordered=True)
     t = t.sort_values("type")
     t["type_name"] = [type_name(c, lang) for c in t["type"]]
-    st.subheader(tr("submissions_by_type"))
+    st.header(tr("submissions_by_type"))
     table = _rates(view, t, "type_name", tr("submissions_col_type"))
     ui.dataframe(table)
     ui.downloads(table, f"submissions-types-{year}", key="subs_types")
@@ -107,7 +107,7 @@ def _by_type(view: View, df: pd.DataFrame, year: int) -> None:
 def _worklist(view: View, df: pd.DataFrame, provinces: pd.DataFrame, districts: pd.DataFrame, year: int,
               one_province: bool):
     tr, lang = view.tr, view.lang
-    st.subheader(tr("submissions_worklist"))
+    st.header(tr("submissions_worklist"))
     st.caption(tr("submissions_worklist_help"))
     owed = progress.worklist(df)
     if owed.empty:
