@@ -5,6 +5,8 @@ figure reads the same everywhere. A missing value is always "–", never "nan", 
 """
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from scoring.laotypes import display_name
@@ -45,6 +47,12 @@ def points(value, lang: str) -> str:
     """A change in percentage points ("+2.9 จุดร้อยละ"): never plain "จุด", which is also a unit of things
     counted (accident spots), so the two cannot be confused in one sentence."""
     return MISSING if is_missing(value) else t("points_value", lang, value=f"{float(value):+.1f}")
+
+
+def plain(text) -> str:
+    """Text from data put into markdown (a name, a message): every markdown character escaped, so it is shown
+    as written and never interpreted."""
+    return re.sub(r"([\\`*_\[\]<>#|~])", r"\\\1", str(text))
 
 
 def indicator_label(code: str | None, name: str, provenance: str) -> str:

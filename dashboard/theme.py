@@ -10,6 +10,10 @@ OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "
 BLUE, ORANGE = OKABE_ITO[0], OKABE_ITO[1]
 BLACK, WHITE = "#000000", "#ffffff"
 OUTCOME_COLOURS = {"pass": BLUE, "fail": ORANGE, "not_done": OKABE_ITO[3], "no_service": "#BBBBBB"}
+# Table cells holding an outcome (✓ ✗ ! ○, the scorecard's outcome column): light tints of the same hues,
+# dark text on all of them (at least 12 : 1), so the symbol or word stays readable.
+OUTCOME_TINTS = {"pass": "#d4e6f5", "fail": "#fbd9a8", "not_done": "#f1d4e6", "no_service": "#ececec"}
+OUTCOME_CSS = {o: f"background-color: {c}; color: #1b1f24" for o, c in OUTCOME_TINTS.items()}
 
 # Captions and other secondary text on pages: Streamlit's own faded grey is 4.37 : 1 on white, below
 # WCAG AA; this one is 6.5 : 1 on white and 6.0 : 1 on the sidebar's background.

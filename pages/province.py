@@ -11,7 +11,7 @@ import geo
 from dashboard import data, filters, nav, ui
 from dashboard import province_view as pv
 from dashboard.context import View
-from dashboard.format import display_names, indicator_label, pct, signed
+from dashboard.format import display_names, indicator_label, pct, plain, signed
 from dashboard.i18n import year_label
 from scoring import anomalies, compare as cmp
 from scoring.catalogue import domains as domain_table
@@ -60,7 +60,7 @@ class Province:
 
 def _load(view: View) -> Province | None:
     v, scope, lang = view.v, view.scope, view.lang
-    year = filters.round_year(view)
+    year = filters.round_year(view, explain_hidden=True)      # a link to an unpublished round says so
     if year is None:
         return None
     years = set(data.rounds(v, scope)["year"])
@@ -89,10 +89,11 @@ def _headline(c: Province) -> None:
     tr = c.view.tr
     h = cmp.headline(c.of_type(c.nation), c.code, c.previous)
     m = st.container(horizontal=True, gap="medium")
+    nation = filters.scope_label(c.view, c.type_code)            # "ทั้งประเทศ" or "<type> ทั้งประเทศ"
     m.metric(tr("province_m_province", name=c.name), pct(h["province"]),
-             tr("province_vs_nation", d=signed(h["province"] - h["nation"])), delta_color="off")
+             tr("province_vs_nation", d=signed(h["province"] - h["nation"]), scope=nation), delta_color="off")
     m.metric(tr("province_m_region", region=tr(f"region_{c.region}")), pct(h["region"]))
-    m.metric(tr("province_m_nation"), pct(h["nation"]))
+    m.metric(tr("province_m_nation", scope=nation), pct(h["nation"]))
     m.metric(tr("province_m_change"), signed(h["change"], unit=" " + tr("province_points")))
     st.caption(tr("province_m_laos", n=h["n_with_results"], total=len(c.table)) + " · " + tr("province_pooled_note"))
 
@@ -160,7 +161,9 @@ def _peers(c: Province) -> None:
     full = cmp.with_attributes(data.summaries(c.view.v, c.view.scope, year=c.year), data.provinces(c.view.v))
     dom = cmp.domain_benchmark(full, typ, band, c.code, c.region, members).round(1).reset_index()
     dom = dom.rename(columns={"members": "this"}) if one else dom.drop(columns="members")   # group = province peers
-    pv.table(dom.assign(domain=dom["domain"].map(c.domain_label)), f"{c.tag}-peers", tr("province_peer_domains"))
+    dom = dom[[k for k in ("domain", "this", "nation", "region", "province") if k in dom]]   # key columns first
+    pv.table(dom.assign(domain=dom["domain"].map(c.domain_label)), f"{c.tag}-peers", tr("province_peer_domains"),
+             config={"domain": pv.LABEL, **{k: NUM(format="%.1f", width="small") for k in dom if k != "domain"}})
 
 
 def _compare(c: Province) -> None:
@@ -202,11 +205,12 @@ def _matrix(c: Province) -> None:
     m.insert(0, "name", m.index.map(c.names))
     legend = " · ".join(f"{s} {OUTCOME_LABELS[c.view.lang][o]}" for o, s in pv.SYMBOLS.items())
     pv.table(m.reset_index(), f"{c.tag}-matrix", None, f'{legend} · {tr("province_matrix_blank")}', {
-        i: st.column_config.TextColumn(help=c.indicator_names[i]) for i in m.columns if i in c.indicator_names},
-        height=460)
+        "name": pv.LABEL, **{i: st.column_config.TextColumn(help=c.indicator_names[i], width="small")
+                             for i in m.columns if i in c.indicator_names}}, height=460, outcomes=True)
     p = cmp.indicator_problems(res).round(1)
     p.insert(1, "indicator", p["indicator_code"].map(c.indicator_names))
-    pv.table(p, f"{c.tag}-indicators", tr("province_matrix_by_indicator"), tr("illustrative_note"))
+    pv.table(p, f"{c.tag}-indicators", tr("province_matrix_by_indicator"), tr("illustrative_note"),
+             {"indicator_code": st.column_config.TextColumn(pinned=True), "indicator": pv.LONG_LABEL})
 
 
 def _flags(c: Province) -> None:
@@ -225,9 +229,11 @@ def _flags(c: Province) -> None:
                  peers=f"{r.n_peers:.0f}", prev=pct(r.previous), cur=pct(r.pass_rate), change=signed(r.change),
                  same=pct(r.same_share, 0), k=f"{r.n_same:.0f}", codes=r.same_as) for r in f.itertuples()]
     names = c.names
-    show = pd.DataFrame({"lao_code": f["lao_code"].map(c.link), "name": f["lao_code"].map(names),
-                         "kind": f["kind"].map(lambda k: tr(f"province_flag_{k}")), "detail": detail})
-    pv.table(show, f"{c.tag}-flags", config={"lao_code": LINK})
+    show = pd.DataFrame({"name": f["lao_code"].map(names), "kind": f["kind"].map(lambda k: tr(f"province_flag_{k}")),
+                         "lao_code": f["lao_code"].map(c.link), "detail": detail})
+    pv.table(show, f"{c.tag}-flags", config={"name": pv.LABEL, "lao_code": LINK})
+    st.markdown("\n".join(f"- **{plain(n)}** ({plain(k)}): {plain(d)}" for n, k, d in zip(show["name"], show["kind"],
+                                                                                         detail)))
 
 
 def render(view: View) -> None:
