@@ -68,7 +68,8 @@ def _map(view: View, df: pd.DataFrame, provinces: pd.DataFrame, districts: pd.Da
         areas[[code, f"name_{lang}"]].rename(columns={f"name_{lang}": "name"}), how="left", on=code)
     t["hover"] = [tr("submissions_map_hover", name=html.escape(str(n)), done=int(d), expected=int(e), rate=pct(r))
                   for n, d, e, r in zip(t["name"], t["done"], t["expected"], t["submission_rate"])]
-    style = dict(hover_col="hover", zrange=(0, 100), lang=lang, colorbar_title="%",
+    # the colour scale spans the areas' own range (often 95-100 %), so differences show; the colour bar says it
+    style = dict(hover_col="hover", zrange=None, lang=lang, colorbar_title="%",
                  missing_label=tr("submissions_map_missing"), uirevision=f"subs-{year}-{province}")
     fig = (ui.province_map(t, "submission_rate", **style) if level == "province"
            else ui.district_map(t, "submission_rate", province_code=province, **style))
