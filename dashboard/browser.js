@@ -41,9 +41,10 @@
     }
     if (el.matches('[data-testid="stTable"], [data-testid="stDataFrameResizable"], .stDataFrameGlideDataEditor')
         && !el.hasAttribute("tabindex")) {
+      state.tables = (state.tables || 0) + 1;           // a landmark's name must be unique on the page
       el.setAttribute("tabindex", "0");
       el.setAttribute("role", el.getAttribute("role") || "region");
-      el.setAttribute("aria-label", state.scrollName);
+      el.setAttribute("aria-label", state.scrollName + " " + state.tables);
     }
   };
   const fix = (root) => {

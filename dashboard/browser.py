@@ -40,7 +40,7 @@ def script(lang: str) -> str:
 @lru_cache(maxsize=1)
 def style() -> str:
     return f"""<style>
-[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {{ color: {theme.CAPTION}; }}
+[data-testid="stCaptionContainer"] {{ color: {theme.CAPTION}; opacity: 1; }}
 [data-testid="stMain"] h2 {{ font-size: 1.5rem; }}
 </style>"""
 

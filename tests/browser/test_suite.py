@@ -109,7 +109,7 @@ def choose(page, label: str, option: str, wait_for_app) -> None:
 def sign_in(page, wait_for_app) -> None:
     page.get_by_text(m("auth_sign_in_staff")).click()
     page.get_by_label(m("auth_username")).fill("admin")
-    page.get_by_label(m("auth_password")).fill(PASSWORD)
+    page.get_by_label(m("auth_password"), exact=True).fill(PASSWORD)       # not the show-password button
     page.get_by_role("button", name=m("auth_sign_in"), exact=True).click()
     page.get_by_text(m("auth_signed_in_as")).wait_for()
     wait_for_app(page)
