@@ -39,8 +39,7 @@
       const out = v && say(v);
       if (out && out !== v) el.setAttribute(a, out);
     }
-    if (el.matches('[data-testid="stTable"], [data-testid="stDataFrameResizable"], .stDataFrameGlideDataEditor')
-        && !el.hasAttribute("tabindex")) {
+    if (el.matches('[data-testid="stTable"] > div') && !el.hasAttribute("tabindex")) {   // st.table's scroller
       state.tables = (state.tables || 0) + 1;           // a landmark's name must be unique on the page
       el.setAttribute("tabindex", "0");
       el.setAttribute("role", el.getAttribute("role") || "region");

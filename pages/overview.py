@@ -163,14 +163,14 @@ def render(view: View) -> None:
     year, type_code, region = filters.round_year(view), filters.lao_type(view), filters.region(view)
     if year is None:
         return
+    st.title(tr("overview_title", scope=filters.scope_label(view, type_code, region)))
+    st.caption(year_label(year, lang))
     metric = ui.url_widget("metric", st.selectbox, tr("overview_metric"), METRICS, default="pass_rate", where=st,
                            format_func=lambda m: tr(f"metric_{m}"))
     dnames = domains()[f"name_{lang}"]
     domain = ui.url_widget("domain", st.selectbox, tr("domain"), [str(d) for d in dnames.index], default="1",
                            where=st, format_func=lambda d: f"{d}. {dnames[int(d)]}") if metric == "domain" else "all"
     scope = filters.scope_label(view, type_code, region, domain)
-    st.title(tr("overview_title", scope=filters.scope_label(view, type_code, region)))
-    st.caption(year_label(year, lang))
     laos, summary, prev, allyears = load(view, year, type_code, region, domain)
     if summary.empty:            # say so, instead of empty figures, maps and downloads
         st.info(tr("overview_no_results", year=year_label(year, lang), scope=scope), icon=":material/info:")

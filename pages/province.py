@@ -133,6 +133,17 @@ def _laos(c: Province) -> None:
     pv.table(pv.table_view(t, c.view.lang, c.link, lambda s: tr(f"province_state_{s}")), f"{c.tag}-laos", None,
            tr("province_n_shown", n=len(t), total=len(c.table)) + " · " + tr("province_table_note", min=MIN_PEERS),
            config, heat=["pass_rate", *doms], height=460)
+    _open_scorecard(c)
+
+
+def _open_scorecard(c: Province) -> None:
+    """A scorecard can be opened without a mouse too (a table's link cells cannot be reached by keyboard)."""
+    tr, names = c.view.tr, c.names
+    code = st.selectbox(tr("province_open_lao"), sorted(names, key=names.get), index=None, key="province_open_lao",
+                        format_func=lambda x: f"{names[x]} ({x})", placeholder=tr("choose_option"))
+    if code:
+        nav.link("lao", tr("province_open_lao_link", name=names[code]), {"lao": code, "year": c.year} | (
+            {"lang": c.view.lang} if c.view.lang != "th" else {}), icon=":material/arrow_forward:")
 
 
 def _peers(c: Province) -> None:

@@ -11,7 +11,8 @@ import re
 
 ALLOWED = frozenset({
     # file types and formats
-    "CSV", "Excel", "XLSX", "PDF", "PNG", "JSON", "API", "OpenAPI", "zip", "datapackage.json", "UTF", "BOM",
+    "CSV", "csv", "Excel", "XLSX", "xlsx", "PDF", "PNG", "JSON", "API", "OpenAPI", "zip", "datapackage.json",
+    "UTF", "BOM",
     # units and terms inside official indicator names (name_th carries them in parentheses)
     "CCTV", "Care", "Plan", "km", "m", "MB", "KB", "GB",
     # the language switch names English in English

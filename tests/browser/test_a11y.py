@@ -88,7 +88,7 @@ def test_a_thai_page_says_nothing_in_english(page, served, known, wait_for_app, 
     settle(page, wait_for_app)
     found = {}
     for text in page.evaluate(LATIN_JS):
-        for word in latin_words(text):
+        for word in latin_words(text) - {SIGNED_IN.get(name)}:          # the signed-in user's name is data
             found.setdefault(word, text[:80])
     assert not found, found
 
@@ -103,3 +103,56 @@ def test_library_texts_that_appear_later_are_thai_too(page, served, known, wait_
     listbox.wait_for(timeout=10_000)
     assert not page.get_by_text("No results", exact=True).count()
     page.keyboard.press("Escape")
+
+
+FOCUSED_JS = """(label) => { const a = document.activeElement; if (!a) return false;
+    return a.getAttribute('aria-label') === label
+        || (['A', 'BUTTON'].includes(a.tagName) && (a.innerText || '').includes(label)); }"""
+
+
+def tab_to(page, label: str, limit: int = 150) -> None:
+    """Press Tab (only) until the focused element is named `label`, as a keyboard user moves through a page."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(FOCUSED_JS, label):
+            return
+    raise AssertionError(f"{label!r} cannot be reached with the Tab key")
+
+
+def test_drill_path_by_keyboard_alone_ends_in_a_pdf(page, served, known, wait_for_app, tmp_path):
+    import re
+    import sqlite3
+
+    from tests.browser.views import PROVINCE, YEAR
+    base, db = served
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
+        lao = con.execute("SELECT l.code FROM lao l JOIN summary s ON s.lao_code = l.code WHERE l.province_code = ? "
+                          "AND s.year = ? AND s.domain = 'all' ORDER BY l.code LIMIT 1", (PROVINCE, YEAR)).fetchone()[0]
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto(f"{base}/overview?year={YEAR}", wait_until="domcontentloaded")
+    wait_for_app(page, 60_000)
+    province = known["province"]["th"]
+    tab_to(page, m("overview_goto"))
+    page.keyboard.type(province)
+    page.get_by_role("option", name=province).wait_for()      # the list has narrowed to it
+    page.keyboard.press("Enter")
+    page.get_by_role("link", name=re.compile(m("overview_goto_link", name=province))).wait_for()  # the rerun's link
+    tab_to(page, m("overview_goto_link", name=province))
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(rf"/province\?.*province={PROVINCE}"))
+    wait_for_app(page, 60_000)
+    tab_to(page, m("province_open_lao"))
+    page.keyboard.type(lao)
+    page.get_by_role("option", name=re.compile(lao)).wait_for()
+    page.keyboard.press("Enter")
+    page.get_by_role("link", name=re.compile(m("province_open_lao_link", name=""))).wait_for()
+    tab_to(page, m("province_open_lao_link", name=""))
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(rf"/lao\?.*lao={lao}"))
+    wait_for_app(page, 60_000)
+    tab_to(page, m("lao_download_pdf"))
+    with page.expect_download(timeout=90_000) as got:
+        page.keyboard.press("Enter")
+    path = tmp_path / "report.pdf"
+    got.value.save_as(path)
+    assert path.read_bytes().startswith(b"%PDF") and lao in got.value.suggested_filename
