@@ -126,9 +126,13 @@ def trend_section(view: View, allyears: pd.DataFrame, laos: pd.DataFrame, prov: 
                         tdf, "trend", key="trend")
     named = prov.merge(data.provinces(v)[["province_code", f"name_{lang}"]], on="province_code")
     up, down = movers(named, "province_code")
+    up, down = up[up["change"] > 0], down[down["change"] < 0]     # "fell most" never lists a rise
     c1, c2 = st.columns(2)
     for col, title, df in ((c1, "overview_improved", up), (c2, "overview_fell", down)):
         col.subheader(tr(title))
+        if df.empty:
+            col.caption(tr(f"{title}_none"))
+            continue
         table = movers_view(view, df)
         ui.dataframe(table, where=col, column_config={tr("col_province"): st.column_config.TextColumn(pinned=True)})
         ui.downloads(table, f"provinces-{title}", where=col, key=title)
