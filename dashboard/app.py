@@ -94,6 +94,7 @@ def must_change(view: View) -> None:
 def main() -> None:
     st.set_page_config(page_title=ui.tr("app_short"), layout="wide")
     lang = ui.lang()
+    browser.frame(lang)            # first: the page's language is set before the page itself arrives
     v = ready_version()            # sessions live in the database, so it answers before anyone signs in
     scope = PUBLIC
     if v is not None:
@@ -137,7 +138,6 @@ def main() -> None:
             if not show_fault(exc):
                 raise
     st.sidebar.caption(ui.tr("attribution"))
-    browser.frame(lang)            # last, so it sees everything this run drew
 
 
 if __name__ == "__main__":   # every page run executes this file as __main__

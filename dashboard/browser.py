@@ -42,10 +42,11 @@ def style() -> str:
     return f"""<style>
 [data-testid="stCaptionContainer"] {{ color: {theme.CAPTION}; opacity: 1; }}
 [data-testid="stMain"] h2 {{ font-size: 1.5rem; }}
+[data-testid="stSidebar"] [data-testid="stElementContainer"]:has(> [data-testid="stHtml"] > script) {{ display: none; }}
 </style>"""
 
 
 def frame(lang: str) -> None:
+    """Called first in every run, so the page's language is in place before the page arrives."""
     st.html(style())                                            # style only: takes no room on the page
-    with st.sidebar:
-        st.html(script(lang), unsafe_allow_javascript=True, width="content")
+    st.sidebar.html(script(lang), unsafe_allow_javascript=True, width="content")

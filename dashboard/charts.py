@@ -13,7 +13,8 @@ from scoring.scorecard import Scorecard
 from .format import pct
 from .i18n import t
 from .scorecard_text import domain_label
-from .theme import BLACK, BLUE, OKABE_ITO, OUTCOME_COLOURS, PLOTLY_BASE as BASE, text_on
+from .theme import BLACK, BLUE, OKABE_ITO, OUTCOME_COLOURS, text_on
+from .theme import PLOTLY_BASE as BASE
 
 
 def trend(df: pd.DataFrame, x: str, y: str, title: str = "", y_title: str = "") -> go.Figure:
@@ -31,7 +32,7 @@ def wrap_label(text: str, width: int = 30, lines: int = 3) -> str:
     text = str(text)
     if visible_length(text) <= width:
         return text
-    from .report.thai_text import wrap             # pythainlp: loaded only when a long label needs it
+    from .report.thai_text import wrap  # pythainlp: loaded only when a long label needs it
     parts = wrap(text, width, visible_length)
     if len(parts) > lines:
         parts = [*parts[:lines - 1], parts[lines - 1] + "…"]

@@ -12,9 +12,20 @@ from scoring.scorecard import Scorecard
 
 from .format import MISSING, indicator_label, is_missing, num, pct, points
 from .i18n import t, year_label
+from .scorecard_text import (
+    current_text,
+    domain_label,
+    identity_parts,
+    lao_name,
+    nearby_text,
+    needed_text,
+    online_note,
+    outcome_label,
+    peer_group_label,
+    peers_text,
+    target_text,
+)
 from .theme import OUTCOME_CSS
-from .scorecard_text import (current_text, domain_label, identity_parts, lao_name, nearby_text, needed_text,
-                             online_note, outcome_label, peer_group_label, peers_text, target_text)
 
 
 def _with_unit(v, unit, measure) -> str:

@@ -8,12 +8,12 @@ from __future__ import annotations
 from typing import Callable, Sequence
 
 import pandas as pd
-
-import geo
 import streamlit as st
 
-from . import data
+import geo
 from store.spreadsheet import to_csv_bytes, to_xlsx_bytes
+
+from . import data
 from .format import MISSING
 from .i18n import norm_lang, t
 

@@ -179,7 +179,7 @@ def _exports(view: View) -> None:
 
 
 def render(view: View) -> None:
-    tr, v, scope = view.tr, view.v, view.scope
+    tr, scope = view.tr, view.scope
     st.title(tr("admin_title"))
     if not scope.can_administer:
         st.warning(tr("admin_denied"), icon=":material/lock:")
@@ -217,7 +217,8 @@ def log_table(log: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("admin_log_action", lang): [t(f"admin_log_action_{a.replace('-', '_')}", lang)
                                       if f"admin_log_action_{a.replace('-', '_')}" in messages() else a
                                       for a in log["action"]],
-        t("admin_log_detail", lang): [log_detail(a, d, lang) for a, d in zip(log["action"], log["detail"])],
+        t("admin_log_detail", lang): [log_detail(a, d, lang)
+                                      for a, d in zip(log["action"], log["detail"], strict=True)],
         t("admin_log_file_name", lang): log["file_name"],
         t("admin_log_n_rows", lang): log["n_rows"],
     })

@@ -8,11 +8,11 @@ import streamlit as st
 import geo
 from dashboard import charts, data, filters, nav, ui
 from dashboard.context import View
-from dashboard.format import indicator_label, pct
+from dashboard.format import display_names, indicator_label, pct
 from dashboard.i18n import year_label
 from scoring.areas import outcome_shares
 from scoring.catalogue import domains
-from scoring.laotypes import TYPE_CODES, display_name, type_name
+from scoring.laotypes import TYPE_CODES, type_name
 from scoring.rules import OUTCOME_LABELS
 
 ALL = filters.ALL
@@ -87,7 +87,7 @@ def one_indicator(view: View, counts: pd.DataFrame, cat: pd.DataFrame, code: str
     by_type = outcome_shares(mine, ["type"]).set_index("type").reindex(list(TYPE_CODES))
     tview = pd.DataFrame({tr("col_type"): [type_name(t, lang) for t in TYPE_CODES],
                           tr("col_pass_rate"): [pct(r) if t in types else tr("indicators_not_applicable")
-                                                for t, r in zip(TYPE_CODES, by_type["pass_rate"])]})
+                                                for t, r in zip(TYPE_CODES, by_type["pass_rate"], strict=True)]})
     bars = by_type.loc[[t for t in TYPE_CODES if t in types]].dropna(subset=["pass_rate"]).reset_index()
     bars[tr("col_type")] = bars["type"].map(lambda t: type_name(t, lang))
     st.subheader(tr("indicators_by_type"))
@@ -97,7 +97,7 @@ def one_indicator(view: View, counts: pd.DataFrame, cat: pd.DataFrame, code: str
     areas = data.provinces(v)
     areas = areas if region == ALL else areas[areas["region6"] == region]
     prov = outcome_shares(mine, ["province_code"]).merge(areas, on="province_code", how="right")
-    prov["hover"] = [f"{n}<br>{pct(r)}" for n, r in zip(prov[f"name_{lang}"], prov["pass_rate"])]
+    prov["hover"] = [f"{n}<br>{pct(r)}" for n, r in zip(prov[f"name_{lang}"], prov["pass_rate"], strict=True)]
     st.subheader(tr("indicators_map"))
     st.caption(scope)
     fig = ui.province_map(prov.dropna(subset=["pass_rate"]), "pass_rate", hover_col="hover", zrange=(0, 100),
@@ -132,7 +132,7 @@ def failing_laos(view: View, code: str, year: int, type_code: str, region: str) 
     res = res[res["outcome"].isin(["fail", "not_done"])].sort_values("pct")
     names = data.provinces(v).set_index("province_code")[f"name_{lang}"]
     table = pd.DataFrame({
-        tr("col_lao"): [display_name(n, t, lang, e) for n, t, e in zip(res["name_th"], res["type"], res["name_en"])],
+        tr("col_lao"): display_names(res, lang).to_numpy(),
         tr("col_province"): res["province_code"].map(names).to_numpy(),
         tr("col_pct"): res["pct"].round(1).to_numpy(),
         tr("outcome_col"): res["outcome"].map(OUTCOME_LABELS[lang]).to_numpy(),

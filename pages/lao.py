@@ -12,9 +12,9 @@ import re
 import streamlit as st
 
 from dashboard import charts, data, filters, ui
-from dashboard.context import View
 from dashboard import scorecard_tables as tables
 from dashboard import scorecard_text as text
+from dashboard.context import View
 from dashboard.format import pct, plain, points
 from dashboard.i18n import date_label, year_label
 from scoring.peers import MIN_PEERS

@@ -156,7 +156,8 @@ def breakdown_section(view: View, summary: pd.DataFrame, laos: pd.DataFrame) -> 
         dist = distribution(s, by)
         dist[tr("col_group")] = dist[by].map(label)
         table = dist[[tr("col_group"), "n", "min", "q1", "median", "q3", "max"]].round(1).rename(columns={
-            "n": tr("col_n_with_results"), "min": tr("col_min"), "q1": tr("col_q1"), "median": tr("col_median"), "q3": tr("col_q3"),
+            "n": tr("col_n_with_results"), "min": tr("col_min"), "q1": tr("col_q1"), "median": tr("col_median"),
+            "q3": tr("col_q3"),
             "max": tr("col_max")})
         ui.chart_with_table(charts.quartile_boxes(dist, tr("col_group"), x_title=tr("col_pass_rate")), table,
                             f"spread-{by}", key=f"spread_{by}")

@@ -30,7 +30,7 @@ def m(key: str, lang: str = "th", **fmt) -> str:
 def facts(db) -> dict:
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
         province = dict(zip(LANGS, con.execute(
-            "SELECT name_th, name_en FROM province WHERE code = ?", (PROVINCE,)).fetchone()))
+            "SELECT name_th, name_en FROM province WHERE code = ?", (PROVINCE,)).fetchone(), strict=True))
         code, name_th, name_en, typ = con.execute(
             "SELECT l.code, l.name_th, l.name_en, l.type FROM lao l JOIN summary s ON s.lao_code = l.code "
             "WHERE l.province_code = '81' AND s.year = ? AND s.domain = 'all' ORDER BY l.code LIMIT 1",
