@@ -128,10 +128,11 @@ def trend_section(view: View, allyears: pd.DataFrame, laos: pd.DataFrame, prov: 
     up, down = movers(named, "province_code")
     up, down = up[up["change"] > 0], down[down["change"] < 0]     # "fell most" never lists a rise
     c1, c2 = st.columns(2)
-    for col, title, df in ((c1, "overview_improved", up), (c2, "overview_fell", down)):
+    for col, title, none, df in ((c1, "overview_improved", "overview_improved_none", up),
+                                 (c2, "overview_fell", "overview_fell_none", down)):
         col.subheader(tr(title))
         if df.empty:
-            col.caption(tr(f"{title}_none"))
+            col.caption(tr(none))
             continue
         table = movers_view(view, df)
         ui.dataframe(table, where=col, column_config={tr("col_province"): st.column_config.TextColumn(pinned=True)})
