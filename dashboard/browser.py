@@ -42,6 +42,7 @@ def style() -> str:
     return f"""<style>
 [data-testid="stCaptionContainer"] {{ color: {theme.CAPTION}; opacity: 1; }}
 [data-testid="stMain"] h2 {{ font-size: 1.5rem; }}
+[data-testid="stMain"] h3 {{ font-size: 1.2rem; }}
 [data-testid="stSidebar"] [data-testid="stElementContainer"]:has(> [data-testid="stHtml"] > script) {{ display: none; }}
 </style>"""
 

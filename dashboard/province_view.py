@@ -19,8 +19,9 @@ from scoring.peers import SIZE_LABELS
 from scoring.rates import DOMAINS
 
 SYMBOLS = {"pass": "✓", "fail": "✗", "not_done": "!", "no_service": "○"}    # the matrix's outcomes
-# A row's name stays in view when the table scrolls sideways (a phone); long names get the room they need.
-LABEL = st.column_config.TextColumn(pinned=True, width="medium")
+# Key columns come first in every table, so a phone shows them without scrolling sideways; a row's name gets a
+# fixed room (not pinned: Streamlit draws pinned columns in faint grey), long names the most room there is.
+LABEL = st.column_config.TextColumn(width="medium")
 LONG_LABEL = st.column_config.TextColumn(width="large")
 
 

@@ -46,10 +46,9 @@ def outcome_columns(view: View, by: pd.DataFrame, first: str, outcomes=OUTCOMES)
                                **{o: names[o] for o in outcomes}})
 
 
-def domain_section(view: View, counts: pd.DataFrame, year: int, scope: str) -> None:
+def domain_section(view: View, counts: pd.DataFrame, year: int) -> None:
     lang, tr = view.lang, view.tr
     st.header(tr("indicators_domains"))
-    st.caption(scope)
     names = domains()[f"name_{lang}"]
     by = outcome_shares(counts, ["domain"]).sort_values("pass_rate")
     by[tr("domain")] = [f"{d}. {names[d].removeprefix('ด้าน')}" for d in by["domain"]]
@@ -187,7 +186,7 @@ def render(view: View) -> None:
     if counts.empty:
         st.info(tr("indicators_no_results", year=year_label(year, lang), scope=scope))
         return
-    domain_section(view, counts, year, scope)
+    domain_section(view, counts, year)
     dnames = domains()[f"name_{lang}"]
     domain = ui.url_widget("domain", st.selectbox, tr("domain"), [str(d) for d in dnames.index], default="1",
                            where=st, format_func=lambda d: f"{d}. {dnames[int(d)]}")

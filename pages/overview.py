@@ -135,7 +135,7 @@ def trend_section(view: View, allyears: pd.DataFrame, laos: pd.DataFrame, prov: 
             col.caption(tr(none))
             continue
         table = movers_view(view, df)
-        ui.dataframe(table, where=col, column_config={tr("col_province"): st.column_config.TextColumn(pinned=True)})
+        ui.dataframe(table, where=col)
         ui.downloads(table, f"provinces-{title}", where=col, key=title)
 
 

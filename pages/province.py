@@ -11,7 +11,7 @@ import geo
 from dashboard import data, filters, nav, ui
 from dashboard import province_view as pv
 from dashboard.context import View
-from dashboard.format import display_names, indicator_label, pct, plain, signed
+from dashboard.format import MARK, display_names, indicator_label, pct, plain, signed
 from dashboard.i18n import year_label
 from scoring import anomalies, compare as cmp
 from scoring.catalogue import domains as domain_table
@@ -214,12 +214,15 @@ def _matrix(c: Province) -> None:
     res = res[res["lao_code"].isin(c.table["lao_code"]) & ((res["domain"].astype(str) == dom) | (dom == ALL))]
     m = pv.matrix_view(res, sort)
     m.insert(0, "name", m.index.map(c.names))
+    m["lao_code"] = m.index            # the code after the outcomes: name and problem counts come first
     legend = " · ".join(f"{s} {OUTCOME_LABELS[c.view.lang][o]}" for o, s in pv.SYMBOLS.items())
-    pv.table(m.reset_index(), f"{c.tag}-matrix", None, f'{legend} · {tr("province_matrix_blank")}', {
+    pv.table(m.reset_index(drop=True), f"{c.tag}-matrix", None, f'{legend} · {tr("province_matrix_blank")}', {
         "name": pv.LABEL, **{i: st.column_config.TextColumn(help=c.indicator_names[i], width="small")
                              for i in m.columns if i in c.indicator_names}}, height=460, outcomes=True)
     p = cmp.indicator_problems(res).round(1)
     p.insert(1, "indicator", p["indicator_code"].map(c.indicator_names))
+    p["indicator_code"] = [f"{k}\u00a0{MARK}" if str(n).endswith(MARK) else k        # ✳ stays in view when a
+                           for k, n in zip(p["indicator_code"], p["indicator"], strict=True)]   # long name is cut
     pv.table(p, f"{c.tag}-indicators", tr("province_matrix_by_indicator"), tr("illustrative_note"),
              {"indicator_code": st.column_config.TextColumn(pinned=True), "indicator": pv.LONG_LABEL})
 
