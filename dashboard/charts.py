@@ -83,7 +83,7 @@ def outcome_stack(df: pd.DataFrame, label: str, names: dict[str, str], x_title: 
     for o in judged:
         part = 100 * share(df[o], total)
         fig.add_bar(x=part, y=labels, orientation="h", name=names[o], marker_color=OUTCOME_COLOURS[o],
-                    customdata=list(zip(df[label], df[o], df["no_service"])),
+                    customdata=list(zip(df[label], df[o], df["no_service"], strict=True)),
                     hovertemplate=f"%{{customdata[0]}}<br>{names[o]}: %{{x:.1f}}% (%{{customdata[1]}})<br>"
                                   f"{names['no_service']}: %{{customdata[2]}}<extra></extra>",
                     text=[f"{v:.0f}%" for v in part.fillna(0)], textposition="inside",

@@ -165,7 +165,8 @@ def test_the_change_log_is_in_thai_with_buddhist_era_times(app_db):
     log = page_as("admin", tab="log").dataframe[-1].value
     newest, seed = log.iloc[0], log.iloc[-1]
     assert newest[m("admin_log_action")] == m("admin_log_action_round_closed")
-    assert newest[m("admin_log_detail")] == f"รอบ {OPEN}: {m('submissions_state_open')} → {m('submissions_state_closed')}"
+    states = m("submissions_state_open"), m("submissions_state_closed")
+    assert newest[m("admin_log_detail")] == f"รอบ {OPEN}: {states[0]} → {states[1]}"
     when = newest[m("admin_log_at")]
     assert re.fullmatch(r"\d{1,2} (\S+) 25\d\d \d\d:\d\d", when) and when.split()[1] in THAI_MONTHS
     assert seed[m("admin_log_detail")] == m("admin_log_detail_seed")
