@@ -313,3 +313,17 @@ def test_matrix_outcomes_carry_colour_as_well_as_their_symbol():
     css = matrix.proto.arrow_data.styler.styles                        # the Styler's CSS, sent with the table
     assert all(OUTCOME_TINTS[o] in css for o in ("pass", "fail"))
     assert (matrix.value == "✓").any().any()                           # the symbols stay
+
+
+def test_long_texts_stay_readable_flag_details_in_full_and_the_mark_beside_the_code():
+    at = ok(open_page("province", province="30", year=2568, view="flags", lang="en"))
+    flags = next(d.value for d in at.dataframe if "Details" in d.value.columns)
+    listed = "\n".join(m.value for m in at.markdown)
+    assert len(flags) and all(d.replace("%", "") in listed.replace("\\", "").replace("%", "")
+                              for d in flags["Details"])     # every detail in full, as text that wraps
+    at = ok(open_page("province", province="30", year=2568, view="matrix", lang="en"))
+    by_indicator = next(d.value for d in at.dataframe if "Indicator name" in d.value.columns)
+    marked = by_indicator["Indicator name"].str.endswith("✳")
+    assert marked.any()
+    assert (by_indicator.loc[marked, "Indicator"].str.endswith("✳")).all()   # seen even when the name is cut
+    assert not by_indicator.loc[~marked, "Indicator"].str.contains("✳").any()
