@@ -52,9 +52,10 @@ def table(df: pd.DataFrame, name: str, title=None, note=None, config=None, heat=
 def table_view(table: pd.DataFrame, lang: str, link, state_label) -> pd.DataFrame:
     """The LAO table (scoring.compare.lao_table) as shown: the code becomes the scorecard link
     (`link(code)`), LAOs, types, size bands and submission states (`state_label(state)`) become names
-    in `lang`, and the peer count carries ⚠ for too-small groups."""
-    rates = ["pass_rate", *[f"d{d}" for d in DOMAINS]]
-    out = table[["lao_code", "type", "district", "size_band", "state", *rates, "change", "percentile"]]
+    in `lang`, and the peer count carries ⚠ for too-small groups. Key columns first (name, pass rate, change),
+    so a phone shows them without scrolling sideways."""
+    out = table[["lao_code", "pass_rate", "change", "state", "type", "district", "size_band",
+                 *[f"d{d}" for d in DOMAINS], "percentile"]]
     out.insert(1, "name", display_names(table, lang))
     peers = table["n_peers"].map(lambda n: MISSING if pd.isna(n) else f"{n:.0f}").astype(str)
     return out.assign(lao_code=table["lao_code"].map(link), type=table["type"].map(
