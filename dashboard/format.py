@@ -49,12 +49,6 @@ def points(value, lang: str) -> str:
     return MISSING if is_missing(value) else t("points_value", lang, value=f"{float(value):+.1f}")
 
 
-def plain(text) -> str:
-    """Text from data put into markdown (a name, a message): every markdown character escaped, so it is shown
-    as written and never interpreted."""
-    return re.sub(r"([\\`*_\[\]<>#|~])", r"\\\1", str(text))
-
-
 def indicator_label(code: str | None, name: str, provenance: str) -> str:
     """'1.01 name' (or the name alone without a code); illustrative indicators carry ✳ wherever they are
     named, after a no-break space so the mark never starts a line on its own."""
@@ -78,3 +72,12 @@ def area_names(df: pd.DataFrame, level: str, lang: str) -> pd.Series:
     frame = df.set_index(f"{level}_code")
     names = frame[f"name_{lang}"] if f"name_{lang}" in frame else frame["name_th"]
     return names.where(names.notna(), frame["name_th"]) if lang != "th" else names
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&:])")
+
+
+def md_escape(value) -> str:
+    """Text from a URL, a file or the database, made safe to show inside markdown: every character that
+    markdown or HTML would read as markup is escaped, so it shows as itself (never a link, an image, a tag)."""
+    return _MARKDOWN.sub(r"\\\1", str(value))

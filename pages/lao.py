@@ -15,7 +15,7 @@ from dashboard import charts, data, filters, ui
 from dashboard import scorecard_tables as tables
 from dashboard import scorecard_text as text
 from dashboard.context import View
-from dashboard.format import pct, plain, points
+from dashboard.format import md_escape, pct, points
 from dashboard.i18n import date_label, year_label
 from scoring.peers import MIN_PEERS
 from scoring.search import search
@@ -69,7 +69,7 @@ def metrics(view: View, card) -> None:
     c[3].metric(tr("lao_metric_todo"), f"{len(card.fix_first):,}", help=tr("lao_metric_todo_help"))
     if o.small_group and o.ranked:
         st.caption(tr("lao_small_group", n=MIN_PEERS))
-    st.markdown("\n".join(f"- {plain(line)}" for line in text.summary_lines(card, lang)))
+    st.markdown("\n".join(f"- {md_escape(line)}" for line in text.summary_lines(card, lang)))
 
 
 def downloads(view: View, card) -> None:
@@ -118,7 +118,7 @@ def table_section(view: View, card) -> None:
     names = {int(r.domain): f"{tr('domain')} {r.domain} {getattr(r, f'name_{lang}')}"
              for r in card.domains.itertuples()}
     for dom, part in rows.groupby("domain", sort=True):
-        st.markdown(f"**{plain(names.get(dom, dom))}**")
+        st.markdown(f"**{md_escape(names.get(dom, dom))}**")
         st.table(tables.tinted(part.drop(columns="domain"), lang, [tr("outcome_col")]))
     ui.downloads(rows.drop(columns="domain"), f"{text.file_stem(card)}-indicators", key="lao_table")
 
@@ -132,7 +132,7 @@ def trend_section(view: View, card) -> None:
                         f"{text.file_stem(card)}-trend",
                         summary=summary, key="lao_trend")
     prev = year_label(card.prev_year, lang) if card.prev_year else "–"
-    st.markdown(f"**{plain(tr('lao_changes_title', prev=prev))}**")
+    st.markdown(f"**{md_escape(tr('lao_changes_title', prev=prev))}**")
     changes = tables.change_rows(card, lang)
     if changes.empty:
         st.caption(tr("lao_changes_none"))

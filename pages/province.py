@@ -11,7 +11,7 @@ import geo
 from dashboard import data, filters, nav, ui
 from dashboard import province_view as pv
 from dashboard.context import View
-from dashboard.format import MARK, display_names, indicator_label, pct, plain, signed
+from dashboard.format import MARK, display_names, indicator_label, md_escape, pct, signed
 from dashboard.i18n import year_label
 from scoring import anomalies, compare as cmp
 from scoring.catalogue import domains as domain_table
@@ -246,8 +246,8 @@ def _flags(c: Province) -> None:
     show = pd.DataFrame({"name": f["lao_code"].map(names), "kind": f["kind"].map(lambda k: tr(f"province_flag_{k}")),
                          "lao_code": f["lao_code"].map(c.link), "detail": detail})
     pv.table(show, f"{c.tag}-flags", config={"name": pv.LABEL, "lao_code": LINK})
-    st.markdown("\n".join(f"- **{plain(n)}** ({plain(k)}): {plain(d)}" for n, k, d in zip(show["name"], show["kind"],
-                                                                                         detail)))
+    lines = zip(show["name"], show["kind"], detail, strict=True)
+    st.markdown("\n".join(f"- **{md_escape(n)}** ({md_escape(k)}): {md_escape(d)}" for n, k, d in lines))
 
 
 def render(view: View) -> None:
