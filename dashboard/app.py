@@ -8,7 +8,7 @@ if __name__ != "__main__":   # `streamlit run` imports this file once, as a modu
     from dashboard.routes import server_options
     app = st.App(__file__, **server_options())
 
-from dashboard import auth, data, nav, ui
+from dashboard import auth, browser, data, nav, ui
 from dashboard.context import View
 from dashboard.i18n import LANGS
 from pages import admin, entry, indicators, lao, methodology, overview, province, submissions
@@ -95,6 +95,7 @@ def must_change(view: View) -> None:
 def main() -> None:
     st.set_page_config(page_title=ui.tr("app_short"), layout="wide")
     lang = ui.lang()
+    browser.frame(lang)            # first: the page's language is set before the page itself arrives
     v = ready_version()            # sessions live in the database, so it answers before anyone signs in
     scope = PUBLIC
     if v is not None:

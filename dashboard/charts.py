@@ -2,16 +2,19 @@
 Colours and fonts come from dashboard.theme; every figure is shown beside a table of the same figures."""
 from __future__ import annotations
 
+import unicodedata
+
 import pandas as pd
 import plotly.graph_objects as go
 
 from scoring.rates import share
 from scoring.scorecard import Scorecard
 
-from .format import pct, short
+from .format import pct
 from .i18n import t
 from .scorecard_text import domain_label
-from .theme import BLACK, BLUE, OKABE_ITO, OUTCOME_COLOURS, PLOTLY_BASE as BASE
+from .theme import BLACK, BLUE, OKABE_ITO, OUTCOME_COLOURS, text_on
+from .theme import PLOTLY_BASE as BASE
 
 
 def trend(df: pd.DataFrame, x: str, y: str, title: str = "", y_title: str = "") -> go.Figure:
@@ -22,39 +25,74 @@ def trend(df: pd.DataFrame, x: str, y: str, title: str = "", y_title: str = "") 
     return fig
 
 
+def wrap_label(text: str, width: int = 30, lines: int = 3) -> str:
+    """A chart label on up to `lines` lines of about `width` characters, broken between words (Thai words
+    too), so labels that begin alike (1.04, 1.05 ...) still read apart; the table beside the chart carries
+    the full text of one still longer."""
+    text = str(text)
+    if visible_length(text) <= width:
+        return text
+    from .report.thai_text import wrap  # pythainlp: loaded only when a long label needs it
+    parts = wrap(text, width, visible_length)
+    if len(parts) > lines:
+        parts = [*parts[:lines - 1], parts[lines - 1] + "…"]
+    return "<br>".join(parts)
+
+
+def visible_length(text: str) -> int:
+    """Characters that take room on a line (Thai vowel and tone marks above or below do not)."""
+    return sum(1 for c in text if unicodedata.category(c) != "Mn")
+
+
 def quartile_boxes(dist: pd.DataFrame, label: str, title: str = "", x_title: str = "") -> go.Figure:
-    """Box plots from precomputed quartiles: the spread of thousands of LAOs in a few numbers."""
+    """Box plots from precomputed quartiles: the spread of thousands of LAOs in a few numbers. The axis
+    runs a little past 0 and 100 so whiskers that end there are drawn whole."""
     fig = go.Figure(go.Box(y=dist[label], q1=dist["q1"], median=dist["median"], q3=dist["q3"],
                            lowerfence=dist["min"], upperfence=dist["max"], orientation="h",
                            marker_color=BLUE, hoverinfo="all"))
-    fig.update_layout(**BASE, title=title, height=60 + 38 * len(dist), xaxis=dict(title=x_title, range=[0, 100]),
-                      yaxis=dict(autorange="reversed"))
+    fig.update_layout(**BASE, title=title, height=60 + 38 * len(dist),
+                      xaxis=dict(title=x_title, range=[-2, 102], tickvals=[0, 20, 40, 60, 80, 100]),
+                      yaxis=dict(autorange="reversed", automargin=True))
     return fig
 
 
 def ranked_bars(df: pd.DataFrame, label: str, value: str, title: str = "", x_title: str = "",
                 text: pd.Series | None = None, height: int | None = None) -> go.Figure:
-    fig = go.Figure(go.Bar(x=df[value], y=df[label].map(short), orientation="h", marker_color=BLUE,
+    fig = go.Figure(go.Bar(x=df[value], y=df[label].map(wrap_label), orientation="h", marker_color=BLUE,
                            hovertext=df[label], hoverinfo="text+x",
                            text=text if text is not None else [f"{v:.1f}%" for v in df[value]],
                            textposition="auto"))
-    fig.update_layout(**BASE, title=title, height=height or 80 + 28 * len(df),
+    fig.update_layout(**BASE, title=title, height=height or 80 + 28 * len(df) + 14 * _extra_lines(df[label]),
                       xaxis=dict(title=x_title, range=[0, 100]), yaxis=dict(autorange="reversed", automargin=True))
     return fig
 
 
-def outcome_stack(df: pd.DataFrame, label: str, names: dict[str, str], title: str = "") -> go.Figure:
-    """Stacked shares of outcomes per row, in the fixed order pass, fail, not done, no service."""
+def _extra_lines(labels: pd.Series) -> int:
+    return sum(wrap_label(x).count("<br>") for x in labels)
+
+
+def outcome_stack(df: pd.DataFrame, label: str, names: dict[str, str], x_title: str = "") -> go.Figure:
+    """Each row's judged outcomes stacked left to right in the order pass, fail, not done, as shares of the
+    LAOs that had to carry the indicator out, so the pass segment is the pass rate the rows are sorted by;
+    no-service LAOs are outside the pass rate and only in the hover text and the table. The legend runs in
+    the stack's order; a segment too narrow for its label is left unlabelled rather than rotated."""
     fig = go.Figure()
-    total = df[list(OUTCOME_COLOURS)].sum(axis=1)
-    for o, colour in OUTCOME_COLOURS.items():
+    judged = ("pass", "fail", "not_done")
+    total = df[list(judged)].sum(axis=1)
+    labels = df[label].map(wrap_label)
+    for o in judged:
         part = 100 * share(df[o], total)
-        fig.add_bar(x=part, y=df[label].map(short), orientation="h", name=names[o], marker_color=colour,
-                    hovertext=df[label],
-                    text=[f"{v:.0f}%" if v >= 6 else "" for v in part.fillna(0)], textposition="inside")
-    fig.update_layout(**BASE, barmode="stack", title=title, height=90 + 30 * len(df),
-                      xaxis=dict(range=[0, 100], ticksuffix="%"), yaxis=dict(autorange="reversed", automargin=True),
-                      legend=dict(orientation="h", y=-0.15))
+        fig.add_bar(x=part, y=labels, orientation="h", name=names[o], marker_color=OUTCOME_COLOURS[o],
+                    customdata=list(zip(df[label], df[o], df["no_service"], strict=True)),
+                    hovertemplate=f"%{{customdata[0]}}<br>{names[o]}: %{{x:.1f}}% (%{{customdata[1]}})<br>"
+                                  f"{names['no_service']}: %{{customdata[2]}}<extra></extra>",
+                    text=[f"{v:.0f}%" for v in part.fillna(0)], textposition="inside",
+                    textangle=0, textfont=dict(color=text_on(OUTCOME_COLOURS[o])))
+    fig.update_layout(**BASE, barmode="stack", height=110 + 30 * len(df) + 14 * _extra_lines(df[label]),
+                      uniformtext=dict(minsize=11, mode="hide"),
+                      xaxis=dict(range=[0, 100], ticksuffix="%", title=x_title),
+                      yaxis=dict(autorange="reversed", automargin=True),
+                      legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0, traceorder="normal"))
     return fig
 
 
@@ -66,7 +104,7 @@ SCORECARD_LAYOUT = {**BASE, "margin": dict(l=10, r=10, t=40, b=10), "legend": di
 def scorecard_domains(card: Scorecard, lang: str) -> go.Figure:
     """The LAO's pass rate per domain (bars, value printed) against the peer median (diamonds)."""
     d = card.domains
-    labels = [short(domain_label(r, lang), 30) for _, r in d.iterrows()]
+    labels = [wrap_label(domain_label(r, lang), 30, 2) for _, r in d.iterrows()]
     fig = go.Figure()
     fig.add_bar(y=labels, x=d["pass_rate"], orientation="h", name=t("lao_chart_lao", lang),
                 marker_color=OKABE_ITO[0], text=[pct(v, 0) for v in d["pass_rate"]], textposition="inside",
@@ -86,7 +124,7 @@ def scorecard_trend(card: Scorecard, lang: str) -> go.Figure:
     years = [str(y) for y in card.years]
     tr = card.trend
     rows = [*card.domains["domain"], "all"]
-    names = {r["domain"]: short(domain_label(r, lang), 34) for _, r in card.domains.iterrows()}
+    names = {r["domain"]: wrap_label(domain_label(r, lang), 34, 2) for _, r in card.domains.iterrows()}
     names["all"] = t("lao_overall", lang)
     z, text = [], []
     for dom in rows:

@@ -6,6 +6,7 @@ from typing import Literal
 import pandas as pd
 import streamlit as st
 
+from scoring.catalogue import domains
 from scoring.laotypes import TYPE_CODES, type_name
 
 from . import data, ui
@@ -18,6 +19,18 @@ ALL = "all"
 def region_name(code: str, lang: str) -> str:
     """The 6-region scheme's names come from the text catalogue (region_<code>)."""
     return t(f"region_{code}", lang)
+
+
+def scope_label(view: View, type_code: str = ALL, region_code: str = ALL, domain: str | None = None) -> str:
+    """What the figures on a page cover, in words: 'ทั้งประเทศ', 'เทศบาลนคร · ภาคใต้', 'ด้าน 1 … · ทั้งประเทศ'.
+    Titles, headline figures and trends say it, so a filtered figure never passes for a national one."""
+    typ = None if type_code == ALL else type_name(type_code, view.lang)
+    reg = None if region_code == ALL else region_name(region_code, view.lang)
+    where = (view.tr("scope_type_region", type=typ, region=reg) if typ and reg else
+             view.tr("scope_type", type=typ) if typ else reg if reg else view.tr("scope_nation"))
+    if domain in (None, ALL):
+        return where
+    return f"{view.tr('domain')} {domain} {domains()[f'name_{view.lang}'][int(domain)]} · {where}"
 
 
 def round_year(view: View, default: Literal["published", "open", "newest"] = "published", *, where=None,

@@ -49,12 +49,6 @@ def points(value, lang: str) -> str:
     return MISSING if is_missing(value) else t("points_value", lang, value=f"{float(value):+.1f}")
 
 
-def short(text: str, n: int = 26) -> str:
-    """Chart labels stay readable on a phone; the table beside every chart carries the full text."""
-    text = str(text)
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
 def indicator_label(code: str | None, name: str, provenance: str) -> str:
     """'1.01 name' (or the name alone without a code); illustrative indicators carry ✳ wherever they are
     named, after a no-break space so the mark never starts a line on its own."""

@@ -11,7 +11,7 @@ from . import data, ui
 
 def section() -> None:
     tr = ui.tr
-    st.subheader(tr("meth_open_data"))
+    st.header(tr("meth_open_data"))
     st.write(tr("meth_open_data_text"))
     years = sorted((int(y) for y in data.rounds(data.version(), PUBLIC)["year"]), reverse=True)
     links = [(tr("meth_open_data_api"), "/api/v1/"), (tr("meth_open_data_openapi"), "/api/v1/openapi.json")]

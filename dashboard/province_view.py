@@ -12,13 +12,17 @@ import streamlit as st
 from dashboard import ui
 from dashboard.format import MISSING, display_names
 from dashboard.i18n import messages
-from dashboard.theme import BLACK, MARK_CSS, VIRIDIS, VIRIDIS_DARK_STEPS, WHITE
+from dashboard.theme import BLACK, MARK_CSS, OUTCOME_CSS, VIRIDIS, VIRIDIS_DARK_STEPS, WHITE
 from scoring import compare as cmp
 from scoring.laotypes import BY_CODE, type_name
 from scoring.peers import SIZE_LABELS
 from scoring.rates import DOMAINS
 
 SYMBOLS = {"pass": "✓", "fail": "✗", "not_done": "!", "no_service": "○"}    # the matrix's outcomes
+# Key columns come first in every table, so a phone shows them without scrolling sideways; a row's name gets a
+# fixed room (not pinned: Streamlit draws pinned columns in faint grey), long names the most room there is.
+LABEL = st.column_config.TextColumn(width="medium")
+LONG_LABEL = st.column_config.TextColumn(width="large")
 
 
 def head(col: str) -> str:
@@ -26,17 +30,19 @@ def head(col: str) -> str:
     return ui.tr(f"province_col_{col}") if f"province_col_{col}" in messages() else col
 
 
-def table(df: pd.DataFrame, name: str, title=None, note=None, config=None, heat=(), marks=False, **kw) -> None:
+def table(df: pd.DataFrame, name: str, title=None, note=None, config=None, heat=(), marks=False,
+          outcomes=False, **kw) -> None:
     """A table under an optional title and note, with translated headers (heat: columns coloured as a heat
-    map; marks: ▲ ▼ ≠ tinted), then its CSV/XLSX downloads."""
+    map; marks: ▲ ▼ ≠ tinted; outcomes: cells holding an outcome symbol tinted by outcome), then its CSV/XLSX
+    downloads."""
     if title:
-        st.subheader(title)
+        st.header(title)
     if note:
         st.caption(note)
     out, hot = df.rename(columns=head), [head(h) for h in heat]
-    shown = out.style.apply(heat_css, axis=None, subset=hot) if hot else out.style.apply(
-        mark_css, axis=None) if marks else out
-    st.dataframe(shown, hide_index=True, column_config={head(k): c for k, c in (config or {}).items()},
+    shown = (out.style.apply(heat_css, axis=None, subset=hot) if hot else out.style.apply(mark_css, axis=None)
+             if marks else out.style.apply(outcome_css, axis=None) if outcomes else out)
+    ui.dataframe(shown, column_config={head(k): c for k, c in (config or {}).items()},
                  width="stretch", key=f"t_{name}", **kw)
     ui.downloads(out, f"province-{name}", key=name)
 
@@ -46,9 +52,10 @@ def table(df: pd.DataFrame, name: str, title=None, note=None, config=None, heat=
 def table_view(table: pd.DataFrame, lang: str, link, state_label) -> pd.DataFrame:
     """The LAO table (scoring.compare.lao_table) as shown: the code becomes the scorecard link
     (`link(code)`), LAOs, types, size bands and submission states (`state_label(state)`) become names
-    in `lang`, and the peer count carries ⚠ for too-small groups."""
-    rates = ["pass_rate", *[f"d{d}" for d in DOMAINS]]
-    out = table[["lao_code", "type", "district", "size_band", "state", *rates, "change", "percentile"]]
+    in `lang`, and the peer count carries ⚠ for too-small groups. Key columns first (name, pass rate, change),
+    so a phone shows them without scrolling sideways."""
+    out = table[["lao_code", "pass_rate", "change", "state", "type", "district", "size_band",
+                 *[f"d{d}" for d in DOMAINS], "percentile"]]
     out.insert(1, "name", display_names(table, lang))
     peers = table["n_peers"].map(lambda n: MISSING if pd.isna(n) else f"{n:.0f}").astype(str)
     return out.assign(lao_code=table["lao_code"].map(link), type=table["type"].map(
@@ -96,6 +103,13 @@ def heat_css(values: pd.DataFrame, low: float = 0.0, high: float = 100.0) -> pd.
     fg = np.where(idx < VIRIDIS_DARK_STEPS, WHITE, BLACK)
     css = np.where(np.isnan(v), "", "background-color: " + bg + "; color: " + fg)
     return pd.DataFrame(css, index=values.index, columns=values.columns)
+
+
+def outcome_css(frame: pd.DataFrame) -> pd.DataFrame:
+    """CSS for cells that start with an outcome symbol (✓ ✗ ! ○, alone or before the outcome's name): the
+    outcome's tint, so failures stand out; the symbol stays, so colour only repeats it."""
+    by_symbol = {sym: OUTCOME_CSS[o] for o, sym in SYMBOLS.items()}
+    return frame.apply(lambda col: col.map(lambda v: by_symbol.get(str(v)[:1], "") if isinstance(v, str) else ""))
 
 
 def mark_css(frame: pd.DataFrame) -> pd.DataFrame:

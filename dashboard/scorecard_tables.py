@@ -7,12 +7,25 @@ from __future__ import annotations
 
 import pandas as pd
 
+from scoring.rules import OUTCOME_LABELS
 from scoring.scorecard import Scorecard
 
 from .format import MISSING, indicator_label, is_missing, num, pct, points
 from .i18n import t, year_label
-from .scorecard_text import (current_text, domain_label, identity_parts, lao_name, nearby_text, needed_text,
-                             online_note, outcome_label, peer_group_label, peers_text, target_text)
+from .scorecard_text import (
+    current_text,
+    domain_label,
+    identity_parts,
+    lao_name,
+    nearby_text,
+    needed_text,
+    online_note,
+    outcome_label,
+    peer_group_label,
+    peers_text,
+    target_text,
+)
+from .theme import OUTCOME_CSS
 
 
 def _with_unit(v, unit, measure) -> str:
@@ -40,6 +53,13 @@ def indicator_rows(card: Scorecard, lang: str) -> pd.DataFrame:
         t("lao_col_pct", lang): [num(p, 2) if m == "ratio" else MISSING for p, m in zip(ind["pct"], ind["measure"])],
         t("outcome_col", lang): [outcome_label(o, lang) for o in ind["outcome"]],
     })
+
+
+def tinted(frame: pd.DataFrame, lang: str, columns: list[str]):
+    """`frame` as a Styler whose outcome cells in `columns` carry the outcome's tint (failures stand out);
+    the words stay, so colour only repeats them."""
+    by_label = {OUTCOME_LABELS[lang][o]: css for o, css in OUTCOME_CSS.items()}
+    return frame.style.map(lambda v: by_label.get(v, ""), subset=columns).hide(axis="index")
 
 
 def fix_rows(card: Scorecard, lang: str) -> pd.DataFrame:

@@ -10,6 +10,14 @@ OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "
 BLUE, ORANGE = OKABE_ITO[0], OKABE_ITO[1]
 BLACK, WHITE = "#000000", "#ffffff"
 OUTCOME_COLOURS = {"pass": BLUE, "fail": ORANGE, "not_done": OKABE_ITO[3], "no_service": "#BBBBBB"}
+# Table cells holding an outcome (✓ ✗ ! ○, the scorecard's outcome column): light tints of the same hues,
+# dark text on all of them (at least 12 : 1), so the symbol or word stays readable.
+OUTCOME_TINTS = {"pass": "#d4e6f5", "fail": "#fbd9a8", "not_done": "#f1d4e6", "no_service": "#ececec"}
+OUTCOME_CSS = {o: f"background-color: {c}; color: #1b1f24" for o, c in OUTCOME_TINTS.items()}
+
+# Captions and other secondary text on pages: Streamlit's own faded grey is 4.37 : 1 on white, below
+# WCAG AA; this one is 6.5 : 1 on white and 6.0 : 1 on the sidebar's background.
+CAPTION = "#595e65"
 
 # Thai-capable fonts first: Sarabun (fontpkg-sarabun, also the PDF's), then Debian's TLWG fonts.
 FONT_FAMILY = "Sarabun, Loma, Garuda, sans-serif"
@@ -39,3 +47,9 @@ def rgb(hex_colour: str) -> tuple[int, int, int]:
     if len(h) != 6:
         raise ValueError(f"not a #rrggbb colour: {hex_colour!r}")
     return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
+
+
+def text_on(hex_colour: str) -> str:
+    """Black or white, whichever reads better on `hex_colour` (labels inside bars, table cells)."""
+    r, g, b = rgb(hex_colour)
+    return BLACK if 0.299 * r + 0.587 * g + 0.114 * b > 140 else WHITE

@@ -8,12 +8,13 @@ from __future__ import annotations
 from typing import Callable, Sequence
 
 import pandas as pd
-
-import geo
 import streamlit as st
 
-from . import data
+import geo
 from store.spreadsheet import to_csv_bytes, to_xlsx_bytes
+
+from . import data
+from .format import MISSING
 from .i18n import norm_lang, t
 
 
@@ -52,6 +53,8 @@ def url_widget(param: str, widget: Callable, label: str, options: Sequence | Non
     in the URL only while they differ from the default. `multi`: a comma-separated list of options.
     """
     where = where or st.sidebar
+    if widget in (st.selectbox, st.multiselect):
+        kw.setdefault("placeholder", tr("choose_option"))     # Streamlit's own is English
     options = None if options is None else list(options)
     raw = url_value(param) if sticky else st.query_params.get(param)
     value = _parse_choice(raw, options, default, multi, parse, kw.get("max_selections"))
@@ -119,9 +122,25 @@ def carry_params(*names: str, **overrides) -> dict[str, str]:
     return keep
 
 
-def downloads(df: pd.DataFrame, name: str, where=None, key: str | None = None) -> None:
-    """CSV and Excel downloads of exactly the table shown (formula-safe), built only when clicked."""
+def dataframe(df, where=None, **kw):
+    """The one way a table is shown: a missing value reads "–" (Streamlit would write "None"), and a table
+    without rows says so in words instead of drawing an empty grid marked "empty". `df` may be a Styler."""
     where = where or st
+    frame = df.data if hasattr(df, "data") else df
+    if frame.empty:
+        where.caption(tr("no_rows"))
+        return None
+    kw.setdefault("hide_index", True)
+    kw.setdefault("width", "stretch")
+    return where.dataframe(df, placeholder=MISSING, **kw)
+
+
+def downloads(df: pd.DataFrame, name: str, where=None, key: str | None = None) -> None:
+    """CSV and Excel downloads of exactly the table shown (formula-safe), built only when clicked; none for
+    a table without rows."""
+    where = where or st
+    if df.empty:
+        return
     key = key or name
     c1, c2 = where.columns(2)
     c1.download_button(tr("download_csv"), lambda: to_csv_bytes(df), f"{name}.csv", "text/csv", key=f"csv_{key}",
@@ -138,7 +157,7 @@ def chart_with_table(fig, table: pd.DataFrame, name: str, summary: str | None = 
     if summary:
         st.caption(summary)
     with st.expander(tr("show_table")):
-        st.dataframe(table, hide_index=True, width="stretch")
+        dataframe(table)
         downloads(table, name, key=key or name)
     return event
 

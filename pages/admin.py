@@ -4,6 +4,7 @@ hides this page from others, render() refuses them, and store.manage refuses the
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import date, timedelta
 
 import pandas as pd
@@ -11,11 +12,13 @@ import streamlit as st
 
 from dashboard import admin_accounts, data, ui
 from dashboard.context import View
-from dashboard.i18n import date_label, year_label
+from dashboard.format import MISSING, is_missing
+from dashboard.i18n import date_label, messages, placeholders, t, year_label
 
 KINDS = ("submissions", "registry")
 EXPORTS = ("laos", "catalogue", "results", "summary")
 NEXT = {"open": ("closed",), "closed": ("open", "published"), "published": ()}
+LOG_PATTERN = {f"round-{s}": "round-state" for s in NEXT}      # actions that share one detail pattern
 
 
 def _day(value) -> date | None:
@@ -35,7 +38,7 @@ def _report(view: View, check) -> None:
     else:
         st.error(tr("admin_file_bad", n=len(check.problems)), icon=":material/error:")
     if len(table):
-        st.dataframe(table, hide_index=True, width="stretch")
+        ui.dataframe(table)
         ui.downloads(table, f"check-{check.file_name}", key=f"check_{check.kind}")
 
 
@@ -90,7 +93,7 @@ def _flash(view: View) -> None:
 def _rounds(view: View) -> None:
     tr, lang, scope, v = view.tr, view.lang, view.scope, view.v
     rounds = data.round_overview(v, scope)
-    st.dataframe(pd.DataFrame({
+    ui.dataframe(pd.DataFrame({
         tr("year"): rounds["year"].astype(str), tr("admin_col_state"): rounds["state"].map(
             lambda s: tr(f"submissions_state_{s}")),
         tr("admin_col_window"): [f"{date_label(_day(a), lang)} – {date_label(_day(b), lang)}"
@@ -103,12 +106,18 @@ def _rounds(view: View) -> None:
     box = c1.container(border=True)
     box.markdown(f"**{tr('admin_change_state')}**")
     if movable:
-        year = box.selectbox(tr("year"), movable, format_func=lambda y: year_label(y, lang), key="admin_state_year")
-        target = box.radio(tr("admin_new_state"), NEXT[by_year.at[year, "state"]], key=f"admin_state_to_{year}",
+        year = box.selectbox(tr("year"), movable, format_func=lambda y: year_label(y, lang), key="admin_state_year",
+                             placeholder=tr("choose_option"))
+        state = by_year.at[year, "state"]
+        target = box.radio(tr("admin_new_state"), NEXT[state], key=f"admin_state_to_{year}_{state}",
                            format_func=lambda s: tr(f"admin_to_{s}"))
-        sure = box.checkbox(tr("admin_confirm"), key=f"admin_sure_{year}")
+        # One confirmation per step, naming the round and what will happen; its key is the step's own, so a
+        # tick never carries over to the next step (close, then publish) of the same round.
+        sure_key = f"admin_sure_{year}_{state}_{target}"
+        sure = box.checkbox(tr("admin_confirm_step", action=tr(f"admin_to_{target}"), year=year_label(year, lang)),
+                            key=sure_key)
         if box.button(tr("admin_apply"), icon=":material/published_with_changes:", key="admin_state_apply"):
-            _round_op(view, sure, "set_round_state", scope, year, target)
+            _round_op(view, sure, "set_round_state", scope, year, target, confirm_key=sure_key)
     box = c2.container(border=True)
     box.markdown(f"**{tr('admin_window')}**")
     if rounds.empty:
@@ -121,7 +130,7 @@ def _rounds(view: View) -> None:
 def _window_box(view: View, box, rounds, by_year) -> None:
     tr, lang, scope = view.tr, view.lang, view.scope
     wyear = box.selectbox(tr("year"), rounds["year"].astype(int).tolist()[::-1], key="admin_window_year",
-                          format_func=lambda y: year_label(y, lang))
+                          format_func=lambda y: year_label(y, lang), placeholder=tr("choose_option"))
     start = box.date_input(tr("admin_window_open"), _day(by_year.at[wyear, "window_open"]) or date.today(),
                            key=f"admin_wopen_{wyear}")
     end = box.date_input(tr("admin_window_close"), _day(by_year.at[wyear, "window_close"]) or date.today(),
@@ -143,10 +152,12 @@ def _new_round(view: View, rounds) -> None:
             _round_op(view, True, "open_round", scope, int(nyear), start, end)
 
 
-def _round_op(view: View, sure: bool, op: str, scope, *args) -> None:
+def _round_op(view: View, sure: bool, op: str, scope, *args, confirm_key: str | None = None) -> None:
     if not sure:
         st.warning(view.tr("admin_confirm_first"))
         return
+    if confirm_key:
+        st.session_state.pop(confirm_key, None)       # used once: the next step asks again
     try:
         data.admin(op, scope, *args)
     except data.RoundError as exc:
@@ -163,16 +174,18 @@ def _catalogue(view: View) -> None:
     if not years:
         st.info(tr("admin_no_unpublished"))
         return
-    year = st.selectbox(tr("year"), years, format_func=lambda y: year_label(y, lang), key="admin_cat_year")
+    year = st.selectbox(tr("year"), years, format_func=lambda y: year_label(y, lang), key="admin_cat_year",
+                        placeholder=tr("choose_option"))
     _intake(view, "catalogue", "check_catalogue", "commit_catalogue", year)
 
 
 def _exports(view: View) -> None:
     tr, lang, scope, v = view.tr, view.lang, view.scope, view.v
-    what = st.selectbox(tr("admin_export_what"), EXPORTS, format_func=lambda w: tr(f"admin_export_{w}"))
+    what = st.selectbox(tr("admin_export_what"), EXPORTS, format_func=lambda w: tr(f"admin_export_{w}"),
+                        placeholder=tr("choose_option"))
     years = data.round_overview(v, scope)["year"].astype(int).tolist()[::-1]
     year = st.selectbox(tr("year"), years, format_func=lambda y: year_label(y, lang), key="admin_export_year",
-                        disabled=what == "laos")
+                        disabled=what == "laos", placeholder=tr("choose_option"))
     if st.button(tr("admin_export_prepare"), icon=":material/file_export:"):
         st.session_state["admin_export"] = (what, year, data.admin("export_frame", scope, what,
                                                                    None if what == "laos" else year))
@@ -183,7 +196,7 @@ def _exports(view: View) -> None:
 
 
 def render(view: View) -> None:
-    tr, v, scope = view.tr, view.v, view.scope
+    tr, scope = view.tr, view.scope
     st.title(tr("admin_title"))
     if not scope.can_administer:
         st.warning(tr("admin_denied"), icon=":material/lock:")
@@ -191,21 +204,63 @@ def render(view: View) -> None:
     _flash(view)
     if st.session_state.pop("admin_round_done", False):
         st.success(tr("admin_round_saved"), icon=":material/task_alt:")
-    tabs = st.tabs([tr("admin_tab_upload"), tr("admin_tab_rounds"), tr("admin_tab_catalogue"),
-                    tr("admin_tab_exports"), tr("admin_tab_accounts"), tr("admin_tab_log")])
-    with tabs[0]:
-        kind = st.radio(tr("admin_kind"), KINDS, format_func=lambda k: tr(f"admin_kind_{k}"), horizontal=True)
-        _intake(view, kind, "check_file", "commit_file", kind)
-    with tabs[1]:
-        _rounds(view)
-    with tabs[2]:
-        _catalogue(view)
-    with tabs[3]:
-        _exports(view)
-    with tabs[4]:
-        admin_accounts.section(view)
-    with tabs[5]:
-        log = data.change_log(v, scope)
-        st.caption(tr("admin_log_help"))
-        st.dataframe(log.rename(columns={c: tr(f"admin_log_{c}") for c in log.columns}), hide_index=True,
-                     width="stretch")
+    sections = {"upload": _upload, "rounds": _rounds, "catalogue": _catalogue, "exports": _exports,
+                "accounts": admin_accounts.section, "log": _log}
+    # The open tab lives in the URL (tab=...), so a rerun after a change of round stays where the administrator was
+    for tab, name in ui.url_tabs("tab", {k: tr(f"admin_tab_{k}") for k in sections}, key="admin_tab"):
+        if tab.open:
+            with tab:
+                sections[name](view)
+
+
+def _upload(view: View) -> None:
+    tr = view.tr
+    kind = st.radio(tr("admin_kind"), KINDS, format_func=lambda k: tr(f"admin_kind_{k}"), horizontal=True)
+    _intake(view, kind, "check_file", "commit_file", kind)
+
+
+def _log(view: View) -> None:
+    st.caption(view.tr("admin_log_help"))
+    ui.dataframe(log_table(data.change_log(view.v, view.scope), view.lang))
+
+
+def log_table(log: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The change log as shown: B.E. dates and times, actions and their details in the page's language (the
+    store writes each detail in English from a fixed pattern, `admin_log_detail_<action>`'s `en`; a detail
+    of no known pattern is shown as written)."""
+    return pd.DataFrame({
+        t("admin_log_at", lang): [MISSING if is_missing(a) else f"{date_label(a, lang)} {pd.Timestamp(a):%H:%M}"
+                                  for a in log["at"]],
+        t("admin_log_who", lang): log["who"],
+        t("admin_log_action", lang): [t(f"admin_log_action_{a.replace('-', '_')}", lang)
+                                      if f"admin_log_action_{a.replace('-', '_')}" in messages() else a
+                                      for a in log["action"]],
+        t("admin_log_detail", lang): [log_detail(a, d, lang)
+                                      for a, d in zip(log["action"], log["detail"], strict=True)],
+        t("admin_log_file_name", lang): log["file_name"],
+        t("admin_log_n_rows", lang): log["n_rows"],
+    })
+
+
+def log_detail(action: str, detail, lang: str) -> str:
+    if is_missing(detail) or not detail:
+        return MISSING
+    name = LOG_PATTERN.get(action, action).replace("-", "_")
+    if f"admin_log_detail_{name}" not in messages():
+        return str(detail)
+    template = t(f"admin_log_detail_{name}", "en")
+    pattern = re.escape(template)
+    for part in placeholders(template):
+        pattern = pattern.replace(re.escape("{" + part + "}"), f"(?P<{part}>.+?)")
+    found = re.fullmatch(pattern, str(detail))
+    if not found:
+        return str(detail)
+    return t(f"admin_log_detail_{name}", lang, **{k: _log_value(k, v, lang) for k, v in found.groupdict().items()})
+
+
+def _log_value(name: str, value: str, lang: str) -> str:
+    if name in ("old", "state") and f"submissions_state_{value}" in messages():
+        return t(f"submissions_state_{value}", lang)
+    if name.endswith(("open", "close")):
+        return date_label(value, lang)
+    return value

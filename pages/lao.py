@@ -12,21 +12,16 @@ import re
 import streamlit as st
 
 from dashboard import charts, data, filters, ui
-from dashboard.context import View
 from dashboard import scorecard_tables as tables
 from dashboard import scorecard_text as text
-from dashboard.format import pct, points
+from dashboard.context import View
+from dashboard.format import md_escape, pct, points
 from dashboard.i18n import date_label, year_label
 from scoring.peers import MIN_PEERS
 from scoring.search import search
 
 CODE = re.compile(r"^\d{7}$")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def md(text: str) -> str:
-    """Data shown through markdown is escaped, never interpreted."""
-    return re.sub(r"([\\`*_\[\]<>#|~])", r"\\\1", str(text))
 
 
 def choose(code: str) -> None:
@@ -74,14 +69,14 @@ def metrics(view: View, card) -> None:
     c[3].metric(tr("lao_metric_todo"), f"{len(card.fix_first):,}", help=tr("lao_metric_todo_help"))
     if o.small_group and o.ranked:
         st.caption(tr("lao_small_group", n=MIN_PEERS))
-    st.markdown("\n".join(f"- {md(line)}" for line in text.summary_lines(card, lang)))
+    st.markdown("\n".join(f"- {md_escape(line)}" for line in text.summary_lines(card, lang)))
 
 
 def downloads(view: View, card) -> None:
     tr, lang, v, scope = view.tr, view.lang, view.v, view.scope
     code, year = card.lao["lao_code"], card.year
     stem = text.file_stem(card)
-    st.subheader(tr("lao_downloads"))
+    st.header(tr("lao_downloads"))
     c = st.columns(3)
     c[0].download_button(tr("lao_download_pdf"), lambda: data.lao_report_pdf(v, scope, code, year, "th"),
                          f"{stem}-th.pdf", "application/pdf", key="lao_pdf_th", icon=":material/picture_as_pdf:",
@@ -123,8 +118,8 @@ def table_section(view: View, card) -> None:
     names = {int(r.domain): f"{tr('domain')} {r.domain} {getattr(r, f'name_{lang}')}"
              for r in card.domains.itertuples()}
     for dom, part in rows.groupby("domain", sort=True):
-        st.markdown(f"**{md(names.get(dom, dom))}**")
-        st.table(part.drop(columns="domain"), hide_index=True)
+        st.markdown(f"**{md_escape(names.get(dom, dom))}**")
+        st.table(tables.tinted(part.drop(columns="domain"), lang, [tr("outcome_col")]))
     ui.downloads(rows.drop(columns="domain"), f"{text.file_stem(card)}-indicators", key="lao_table")
 
 
@@ -137,7 +132,7 @@ def trend_section(view: View, card) -> None:
                         f"{text.file_stem(card)}-trend",
                         summary=summary, key="lao_trend")
     prev = year_label(card.prev_year, lang) if card.prev_year else "–"
-    st.markdown(f"**{md(tr('lao_changes_title', prev=prev))}**")
+    st.markdown(f"**{md_escape(tr('lao_changes_title', prev=prev))}**")
     changes = tables.change_rows(card, lang)
     if changes.empty:
         st.caption(tr("lao_changes_none"))
@@ -145,7 +140,7 @@ def trend_section(view: View, card) -> None:
         st.table(changes, hide_index=True)
     with st.expander(tr("lao_history_title")):
         history = tables.history_rows(card, lang)
-        st.dataframe(history, hide_index=True, width="stretch")
+        ui.dataframe(tables.tinted(history, lang, [str(y) for y in card.years]))
         ui.downloads(history, f"{text.file_stem(card)}-history", key="lao_history")
 
 

@@ -28,7 +28,8 @@ def catalogue_table(cat: pd.DataFrame, view: View) -> pd.DataFrame:
         tr("col_frame"): cat[f"frame_{lang}"],
         tr("col_delivered"): cat[f"delivered_{lang}"],
         tr("col_provenance"): cat["provenance"].map({"verified": tr("verified"), "illustrative": tr("illustrative")}),
-        tr("col_source"): cat["source"],
+        # the catalogue's provenance notes are written in English only: a Thai page says verified/illustrative
+        **({tr("col_source"): cat["source"]} if lang == "en" else {}),
     })
 
 
@@ -58,21 +59,20 @@ def render(view: View) -> None:
     st.title(tr("meth_title"))
     st.write(tr("meth_intro"))
 
-    st.subheader(tr("meth_rules"))
-    outcome_rows = [(OUTCOME_LABELS["th"][o], OUTCOME_LABELS["en"][o]) for o in OUTCOMES]
+    st.header(tr("meth_rules"))
     for r in RULES.values():
         tag = tr("meth_official_rule") if r.official else tr("meth_own_rule")
         st.markdown(f"**{tr('measure_' + r.measure)}** ({tag})")
         st.write(r.describe(lang))
-    st.dataframe(pd.DataFrame(outcome_rows, columns=["ภาษาไทย", "English"]), hide_index=True)
+    ui.dataframe(pd.DataFrame({tr("outcome_col"): [OUTCOME_LABELS[lang][o] for o in OUTCOMES]}), width="content")
 
-    st.subheader(tr("meth_rollup"))
+    st.header(tr("meth_rollup"))
     st.write(tr("meth_rollup_text"))
-    st.subheader(tr("meth_peers"))
+    st.header(tr("meth_peers"))
     st.write(tr("meth_peers_text", min_peers=MIN_PEERS))
-    st.dataframe(pd.DataFrame({tr("meth_size_bands"): list(SIZE_LABELS[lang].values())}), hide_index=True)
+    ui.dataframe(pd.DataFrame({tr("meth_size_bands"): list(SIZE_LABELS[lang].values())}), width="content")
 
-    st.subheader(tr("meth_catalogue"))
+    st.header(tr("meth_catalogue"))
     cat = data.catalogue(v)
     year = filters.round_year(view, "newest", where=st, catalogues=True)
     if year is None:
@@ -83,7 +83,7 @@ def render(view: View) -> None:
     table = catalogue_table(this, view)
     for d, part in table.groupby(tr("col_domain"), sort=True):
         st.markdown(f"**{tr('domain')} {d}: {dnames.get(d, '')}** ({len(part)})")
-        st.dataframe(part.drop(columns=[tr("col_domain")]), hide_index=True, width="stretch")
+        ui.dataframe(part.drop(columns=[tr("col_domain")]))
     ui.downloads(table, f"catalogue-{year}", key="catalogue")
     diff = changes(cat, year, lang)
     if diff:
@@ -91,7 +91,7 @@ def render(view: View) -> None:
         lines = [f"- {tr(k)}: {', '.join(v)}" for k, v in diff.items() if v]
         st.markdown("\n".join(lines) if lines else tr("meth_no_changes"))
     _corrections(view)
-    st.subheader(tr("meth_sources"))
+    st.header(tr("meth_sources"))
     st.write(tr("meth_sources_text"))
     opendata_view.section()
 

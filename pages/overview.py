@@ -28,12 +28,13 @@ def load(view: View, year: int, type_code: str, region: str, domain: str):
     return laos, allyears[allyears["year"] == year], allyears[allyears["year"] == year - 1], allyears
 
 
-def headline(view: View, nat: pd.Series, has_prev: bool) -> None:
+def headline(view: View, nat: pd.Series, has_prev: bool, scope: str) -> None:
     tr = view.tr
+    st.caption(tr("overview_figures_of", scope=scope))       # a domain or filter never passes for the nation
     c = st.columns(4)
     c[0].metric(tr("overview_submitted"), f"{int(nat.n_submitted):,} / {int(nat.n_laos):,}",
                 help=tr("overview_submitted_help"))
-    c[1].metric(tr("overview_rate"), pct(nat.pass_rate), help=tr("overview_rate_help"))
+    c[1].metric(tr("overview_rate", scope=scope), pct(nat.pass_rate), help=tr("overview_rate_help"))
     c[2].metric(tr("overview_allpass"), pct(nat.all_pass_share), help=tr("overview_allpass_help"))
     c[3].metric(tr("overview_change"), signed(nat.change, unit=tr("unit_points")) if has_prev else "–",
                 help=tr("overview_change_help"))
@@ -62,8 +63,8 @@ def area_table_view(view: View, df: pd.DataFrame, key: str, name_col: str) -> pd
     return out
 
 
-def map_section(view: View, prov: pd.DataFrame, dist: pd.DataFrame, value: str, metric_label: str,
-                year: int) -> None:
+def map_section(view: View, summary: pd.DataFrame, laos: pd.DataFrame, prev: pd.DataFrame | None,
+                prov: pd.DataFrame, value: str, metric_label: str, year: int) -> None:
     lang, tr, v = view.lang, view.tr, view.v
     scale = "diverging" if value == "change" else "sequential"
     zrange = None if value == "change" else (0, 100)
@@ -73,12 +74,13 @@ def map_section(view: View, prov: pd.DataFrame, dist: pd.DataFrame, value: str, 
     tabs = ui.url_tabs("level", {"province": tr("overview_by_province"), "district": tr("overview_by_district")},
                        key="overview_level")
     for tab, level in tabs:
-        if not tab.open:            # a hidden map costs nothing: neither built nor sent
+        if not tab.open:            # a hidden map costs nothing: neither worked out, built nor sent
             continue
         with tab:
             if level == "province":
                 province_map(view, prov, value, metric_label, year, common)
             else:
+                dist = area_table(summary, laos.dropna(subset=["district_code"]), "district_code", prev)
                 df = area_frame(view, dist, "district_code", data.districts(v), value, metric_label)
                 fig = ui.district_map(df, value, uirevision="overview-districts", **common)
                 ui.chart_with_table(fig, area_table_view(view, df, "district_code", f"name_{lang}"),
@@ -115,33 +117,48 @@ def province_picker(view: View, pf: pd.DataFrame) -> None:
                  ui.carry_params(*CARRY, province=code), icon=":material/arrow_forward:")
 
 
-def trend_section(view: View, allyears: pd.DataFrame, laos: pd.DataFrame, prov: pd.DataFrame) -> None:
+def trend_section(view: View, allyears: pd.DataFrame, laos: pd.DataFrame, prov: pd.DataFrame, scope: str) -> None:
     lang, tr, v = view.lang, view.tr, view.v
-    st.subheader(tr("overview_trend"))
+    st.header(tr("overview_trend"))
     rows = [(y, area_table(g, laos, None).iloc[0]["pass_rate"]) for y, g in allyears.groupby("year")]
     tdf = pd.DataFrame(rows, columns=[tr("col_year"), tr("col_pass_rate")]).round(1)
-    ui.chart_with_table(charts.trend(tdf, tr("col_year"), tr("col_pass_rate"), tr("overview_trend_line")), tdf,
-                        "national-trend", key="trend")
+    ui.chart_with_table(charts.trend(tdf, tr("col_year"), tr("col_pass_rate"), tr("overview_trend_line", scope=scope)),
+                        tdf, "trend", key="trend")
     named = prov.merge(data.provinces(v)[["province_code", f"name_{lang}"]], on="province_code")
     up, down = movers(named, "province_code")
+    up, down = up[up["change"] > 0], down[down["change"] < 0]     # "fell most" never lists a rise
     c1, c2 = st.columns(2)
-    for col, title, df in ((c1, "overview_improved", up), (c2, "overview_fell", down)):
-        col.markdown(f"**{tr(title)}**")
-        table = area_table_view(view, df, "province_code", f"name_{lang}")
-        col.dataframe(table, hide_index=True, width="stretch")
+    for col, title, none, df in ((c1, "overview_improved", "overview_improved_none", up),
+                                 (c2, "overview_fell", "overview_fell_none", down)):
+        col.subheader(tr(title))
+        if df.empty:
+            col.caption(tr(none))
+            continue
+        table = movers_view(view, df)
+        ui.dataframe(table, where=col)
         ui.downloads(table, f"provinces-{title}", where=col, key=title)
+
+
+def movers_view(view: View, df: pd.DataFrame) -> pd.DataFrame:
+    """The improved/fell tables: the change they are sorted by comes right after the name, so it is seen
+    at any width (the full area table is under the map)."""
+    tr = view.tr
+    cols = {f"name_{view.lang}": tr("col_province"), "change": tr("col_change"), "pass_rate": tr("col_pass_rate"),
+            "pass_rate_prev": tr("col_prev")}
+    return df[list(cols)].rename(columns=cols).round(1)
 
 
 def breakdown_section(view: View, summary: pd.DataFrame, laos: pd.DataFrame) -> None:
     lang, tr = view.lang, view.tr
-    st.subheader(tr("overview_breakdown"))
+    st.header(tr("overview_breakdown"))
     st.caption(tr("overview_breakdown_note"))
     s = summary.merge(laos[["lao_code", "region6"]], on="lao_code")
     for by, label in (("type", lambda c: type_name(c, lang)), ("region6", lambda c: filters.region_name(c, lang))):
         dist = distribution(s, by)
         dist[tr("col_group")] = dist[by].map(label)
         table = dist[[tr("col_group"), "n", "min", "q1", "median", "q3", "max"]].round(1).rename(columns={
-            "min": tr("col_min"), "q1": tr("col_q1"), "median": tr("col_median"), "q3": tr("col_q3"),
+            "n": tr("col_n_with_results"), "min": tr("col_min"), "q1": tr("col_q1"), "median": tr("col_median"),
+            "q3": tr("col_q3"),
             "max": tr("col_max")})
         ui.chart_with_table(charts.quartile_boxes(dist, tr("col_group"), x_title=tr("col_pass_rate")), table,
                             f"spread-{by}", key=f"spread_{by}")
@@ -152,27 +169,25 @@ def render(view: View) -> None:
     year, type_code, region = filters.round_year(view), filters.lao_type(view), filters.region(view)
     if year is None:
         return
-    st.title(tr("overview_title"))
+    st.title(tr("overview_title", scope=filters.scope_label(view, type_code, region)))
     st.caption(year_label(year, lang))
     metric = ui.url_widget("metric", st.selectbox, tr("overview_metric"), METRICS, default="pass_rate", where=st,
                            format_func=lambda m: tr(f"metric_{m}"))
     dnames = domains()[f"name_{lang}"]
     domain = ui.url_widget("domain", st.selectbox, tr("domain"), [str(d) for d in dnames.index], default="1",
                            where=st, format_func=lambda d: f"{d}. {dnames[int(d)]}") if metric == "domain" else "all"
+    scope = filters.scope_label(view, type_code, region, domain)
     laos, summary, prev, allyears = load(view, year, type_code, region, domain)
-    if laos.empty:                          # a type that no LAO of the region has (e.g. a city in a rural region)
-        st.info(tr("overview_no_laos"), icon=":material/filter_alt_off:")
-        return
-    if summary.empty:
-        st.info(tr("overview_no_results", year=year_label(year, lang)), icon=":material/hourglass_empty:")
+    if summary.empty:            # say so, instead of empty figures, maps and downloads
+        st.info(tr("overview_no_results", year=year_label(year, lang), scope=scope), icon=":material/info:")
         return
     has_prev = not prev.empty
     nat = area_table(summary, laos, None, prev if has_prev else None).iloc[0]
-    headline(view, nat, has_prev)
+    headline(view, nat, has_prev, scope)
     value = {"domain": "pass_rate"}.get(metric, metric)
     label = tr(f"metric_{metric}") + (f" ({tr('domain')} {domain})" if metric == "domain" else "")
     prov = area_table(summary, laos, "province_code", prev)
-    dist = area_table(summary, laos.dropna(subset=["district_code"]), "district_code", prev)
-    map_section(view, prov, dist, value, label, year)
-    trend_section(view, allyears, laos, prov)
+    st.header(tr("overview_map_title", metric=label))
+    map_section(view, summary, laos, prev, prov, value, label, year)
+    trend_section(view, allyears, laos, prov, scope)
     breakdown_section(view, summary, laos)

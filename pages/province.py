@@ -11,7 +11,7 @@ import geo
 from dashboard import data, filters, nav, ui
 from dashboard import province_view as pv
 from dashboard.context import View
-from dashboard.format import display_names, indicator_label, pct, signed
+from dashboard.format import MARK, display_names, indicator_label, md_escape, pct, signed
 from dashboard.i18n import year_label
 from scoring import anomalies, compare as cmp
 from scoring.catalogue import domains as domain_table
@@ -60,7 +60,7 @@ class Province:
 
 def _load(view: View) -> Province | None:
     v, scope, lang = view.v, view.scope, view.lang
-    year = filters.round_year(view)
+    year = filters.round_year(view, explain_hidden=True)      # a link to an unpublished round says so
     if year is None:
         return None
     years = set(data.rounds(v, scope)["year"])
@@ -89,10 +89,11 @@ def _headline(c: Province) -> None:
     tr = c.view.tr
     h = cmp.headline(c.of_type(c.nation), c.code, c.previous)
     m = st.container(horizontal=True, gap="medium")
+    nation = filters.scope_label(c.view, c.type_code)            # "ทั้งประเทศ" or "<type> ทั้งประเทศ"
     m.metric(tr("province_m_province", name=c.name), pct(h["province"]),
-             tr("province_vs_nation", d=signed(h["province"] - h["nation"])), delta_color="off")
+             tr("province_vs_nation", d=signed(h["province"] - h["nation"]), scope=nation), delta_color="off")
     m.metric(tr("province_m_region", region=tr(f"region_{c.region}")), pct(h["region"]))
-    m.metric(tr("province_m_nation"), pct(h["nation"]))
+    m.metric(tr("province_m_nation", scope=nation), pct(h["nation"]))
     m.metric(tr("province_m_change"), signed(h["change"], unit=" " + tr("province_points")))
     st.caption(tr("province_m_laos", n=h["n_with_results"], total=len(c.table)) + " · " + tr("province_pooled_note"))
 
@@ -117,9 +118,9 @@ def _district_map(c: Province) -> None:
 
 def _laos(c: Province) -> None:
     tr = c.view.tr
-    st.subheader(tr("province_map_title"))
+    st.header(tr("province_map_title"))
     _district_map(c)
-    st.subheader(tr("province_table_title"))
+    st.header(tr("province_table_title"))
     left, right = st.columns([3, 2])
     with left:
         q = ui.url_widget("q", st.text_input, tr("province_search"), sticky=False, key="province_q", where=st)
@@ -132,6 +133,17 @@ def _laos(c: Province) -> None:
     pv.table(pv.table_view(t, c.view.lang, c.link, lambda s: tr(f"province_state_{s}")), f"{c.tag}-laos", None,
            tr("province_n_shown", n=len(t), total=len(c.table)) + " · " + tr("province_table_note", min=MIN_PEERS),
            config, heat=["pass_rate", *doms], height=460)
+    _open_scorecard(c)
+
+
+def _open_scorecard(c: Province) -> None:
+    """A scorecard can be opened without a mouse too (a table's link cells cannot be reached by keyboard)."""
+    tr, names = c.view.tr, c.names
+    code = st.selectbox(tr("province_open_lao"), sorted(names, key=names.get), index=None, key="province_open_lao",
+                        format_func=lambda x: f"{names[x]} ({x})", placeholder=tr("choose_option"))
+    if code:
+        nav.link("lao", tr("province_open_lao_link", name=names[code]), {"lao": code, "year": c.year} | (
+            {"lang": c.view.lang} if c.view.lang != "th" else {}), icon=":material/arrow_forward:")
 
 
 def _peers(c: Province) -> None:
@@ -160,7 +172,9 @@ def _peers(c: Province) -> None:
     full = cmp.with_attributes(data.summaries(c.view.v, c.view.scope, year=c.year), data.provinces(c.view.v))
     dom = cmp.domain_benchmark(full, typ, band, c.code, c.region, members).round(1).reset_index()
     dom = dom.rename(columns={"members": "this"}) if one else dom.drop(columns="members")   # group = province peers
-    pv.table(dom.assign(domain=dom["domain"].map(c.domain_label)), f"{c.tag}-peers", tr("province_peer_domains"))
+    dom = dom[[k for k in ("domain", "this", "nation", "region", "province") if k in dom]]   # key columns first
+    pv.table(dom.assign(domain=dom["domain"].map(c.domain_label)), f"{c.tag}-peers", tr("province_peer_domains"),
+             config={"domain": pv.LABEL, **{k: NUM(format="%.1f", width="small") for k in dom if k != "domain"}})
 
 
 def _compare(c: Province) -> None:
@@ -200,13 +214,17 @@ def _matrix(c: Province) -> None:
     res = res[res["lao_code"].isin(c.table["lao_code"]) & ((res["domain"].astype(str) == dom) | (dom == ALL))]
     m = pv.matrix_view(res, sort)
     m.insert(0, "name", m.index.map(c.names))
+    m["lao_code"] = m.index            # the code after the outcomes: name and problem counts come first
     legend = " · ".join(f"{s} {OUTCOME_LABELS[c.view.lang][o]}" for o, s in pv.SYMBOLS.items())
-    pv.table(m.reset_index(), f"{c.tag}-matrix", None, f'{legend} · {tr("province_matrix_blank")}', {
-        i: st.column_config.TextColumn(help=c.indicator_names[i]) for i in m.columns if i in c.indicator_names},
-        height=460)
+    pv.table(m.reset_index(drop=True), f"{c.tag}-matrix", None, f'{legend} · {tr("province_matrix_blank")}', {
+        "name": pv.LABEL, **{i: st.column_config.TextColumn(help=c.indicator_names[i], width="small")
+                             for i in m.columns if i in c.indicator_names}}, height=460, outcomes=True)
     p = cmp.indicator_problems(res).round(1)
     p.insert(1, "indicator", p["indicator_code"].map(c.indicator_names))
-    pv.table(p, f"{c.tag}-indicators", tr("province_matrix_by_indicator"), tr("illustrative_note"))
+    p["indicator_code"] = [f"{k}\u00a0{MARK}" if str(n).endswith(MARK) else k        # ✳ stays in view when a
+                           for k, n in zip(p["indicator_code"], p["indicator"], strict=True)]   # long name is cut
+    pv.table(p, f"{c.tag}-indicators", tr("province_matrix_by_indicator"), tr("illustrative_note"),
+             {"indicator_code": st.column_config.TextColumn(pinned=True), "indicator": pv.LONG_LABEL})
 
 
 def _flags(c: Province) -> None:
@@ -225,9 +243,11 @@ def _flags(c: Province) -> None:
                  peers=f"{r.n_peers:.0f}", prev=pct(r.previous), cur=pct(r.pass_rate), change=signed(r.change),
                  same=pct(r.same_share, 0), k=f"{r.n_same:.0f}", codes=r.same_as) for r in f.itertuples()]
     names = c.names
-    show = pd.DataFrame({"lao_code": f["lao_code"].map(c.link), "name": f["lao_code"].map(names),
-                         "kind": f["kind"].map(lambda k: tr(f"province_flag_{k}")), "detail": detail})
-    pv.table(show, f"{c.tag}-flags", config={"lao_code": LINK})
+    show = pd.DataFrame({"name": f["lao_code"].map(names), "kind": f["kind"].map(lambda k: tr(f"province_flag_{k}")),
+                         "lao_code": f["lao_code"].map(c.link), "detail": detail})
+    pv.table(show, f"{c.tag}-flags", config={"name": pv.LABEL, "lao_code": LINK})
+    lines = zip(show["name"], show["kind"], detail, strict=True)
+    st.markdown("\n".join(f"- **{md_escape(n)}** ({md_escape(k)}): {md_escape(d)}" for n, k, d in lines))
 
 
 def render(view: View) -> None:

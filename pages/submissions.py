@@ -68,7 +68,8 @@ def _map(view: View, df: pd.DataFrame, provinces: pd.DataFrame, districts: pd.Da
         areas[[code, f"name_{lang}"]].rename(columns={f"name_{lang}": "name"}), how="left", on=code)
     t["hover"] = [tr("submissions_map_hover", name=html.escape(str(n)), done=int(d), expected=int(e), rate=pct(r))
                   for n, d, e, r in zip(t["name"], t["done"], t["expected"], t["submission_rate"])]
-    style = dict(hover_col="hover", zrange=(0, 100), lang=lang, colorbar_title="%",
+    # the colour scale spans the areas' own range (often 95-100 %), so differences show; the colour bar says it
+    style = dict(hover_col="hover", zrange=None, lang=lang, colorbar_title="%",
                  missing_label=tr("submissions_map_missing"), uirevision=f"subs-{year}-{province}")
     fig = (ui.province_map(t, "submission_rate", **style) if level == "province"
            else ui.district_map(t, "submission_rate", province_code=province, **style))
@@ -77,7 +78,7 @@ def _map(view: View, df: pd.DataFrame, provinces: pd.DataFrame, districts: pd.Da
     summary = tr("submissions_map_summary", done=int(total["done"]), expected=int(total["expected"]),
                  rate=pct(total["submission_rate"]),
                  low=", ".join(f"{n} {pct(r)}" for n, r in zip(low["name"], low["submission_rate"])) or "–")
-    st.subheader(tr("submissions_map_title"))
+    st.header(tr("submissions_map_title"))
     ui.chart_with_table(fig, _rates(view, t, "name", tr(f"submissions_col_{level}")), f"submissions-{level}-{year}",
                         summary=summary, config=geo.PLOTLY_CONFIG, key="subs_map")
 
@@ -86,9 +87,9 @@ def _by_district(view: View, df: pd.DataFrame, districts: pd.DataFrame, year: in
     tr = view.tr
     dnames = districts.set_index("district_code")[f"name_{view.lang}"]
     t = progress.tally(df.assign(district=df["district_code"].map(dnames).fillna("–")), ["district"])
-    st.subheader(tr("submissions_by_district"))
+    st.header(tr("submissions_by_district"))
     table = _rates(view, t, "district", tr("submissions_col_district"))
-    st.dataframe(table, hide_index=True, width="stretch")
+    ui.dataframe(table)
     ui.downloads(table, f"submissions-districts-{year}", key="subs_districts")
 
 
@@ -98,16 +99,16 @@ def _by_type(view: View, df: pd.DataFrame, year: int) -> None:
     t["type"] = pd.Categorical(t["type"], categories=TYPE_CODES, ordered=True)
     t = t.sort_values("type")
     t["type_name"] = [type_name(c, lang) for c in t["type"]]
-    st.subheader(tr("submissions_by_type"))
+    st.header(tr("submissions_by_type"))
     table = _rates(view, t, "type_name", tr("submissions_col_type"))
-    st.dataframe(table, hide_index=True, width="stretch")
+    ui.dataframe(table)
     ui.downloads(table, f"submissions-types-{year}", key="subs_types")
 
 
 def _worklist(view: View, df: pd.DataFrame, provinces: pd.DataFrame, districts: pd.DataFrame, year: int,
               one_province: bool):
     tr, lang = view.tr, view.lang
-    st.subheader(tr("submissions_worklist"))
+    st.header(tr("submissions_worklist"))
     st.caption(tr("submissions_worklist_help"))
     owed = progress.worklist(df)
     if owed.empty:
@@ -128,7 +129,7 @@ def _worklist(view: View, df: pd.DataFrame, provinces: pd.DataFrame, districts: 
     })
     if one_province:
         table = table.drop(columns=[tr("submissions_col_province")])
-    st.dataframe(table, hide_index=True, width="stretch")
+    ui.dataframe(table)
     ui.downloads(table, f"worklist-{year}", key="subs_worklist")
 
 

@@ -149,12 +149,13 @@ def corrections(engine: Engine) -> pd.DataFrame:
 
 
 def indicator_history(engine: Engine, scope: Scope, indicator: str) -> pd.DataFrame:
-    """Outcome counts of one indicator code per round and LAO type (rounds without it have no rows)."""
+    """Outcome counts of one indicator code per round, LAO type and province (rounds without it have no
+    rows), so a page can narrow them to a type and a region."""
     cond, params = scope.row_filter("r.year")
     params["i"] = indicator
-    return _read(engine, "SELECT r.year, l.type, r.outcome, COUNT(*) AS n FROM result r "
-                         "JOIN lao l ON l.code = r.lao_code "
-                         f"WHERE r.indicator_code = :i AND {cond} GROUP BY r.year, l.type, r.outcome", params)
+    return _read(engine, "SELECT r.year, l.type, l.province_code, r.outcome, COUNT(*) AS n FROM result r "
+                         "JOIN lao l ON l.code = r.lao_code WHERE r.indicator_code = :i "
+                         f"AND {cond} GROUP BY r.year, l.type, l.province_code, r.outcome", params)
 
 
 def round_overview(engine: Engine, scope: Scope) -> pd.DataFrame:

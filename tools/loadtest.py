@@ -163,7 +163,7 @@ async def session(browser, n: int, base: str, year: int, start: asyncio.Event, t
         heading = (await page.locator("h1").first.inner_text()).strip()
         shown = await page.get_by_role("combobox", name=msgs["year"]["th"], exact=True).input_value()
         errors = await page.locator(ERRORS).count()
-        if heading != msgs["overview_title"]["th"]:
+        if heading != msgs["overview_title"]["th"].format(scope=msgs["scope_nation"]["th"]):
             out["problems"].append(f"heading {heading!r}")
         if shown != label:
             out["problems"].append(f"year box shows {shown!r}")

@@ -2,12 +2,13 @@
 log; and a commit shows on the other pages at once (caches are keyed on the data version)."""
 from __future__ import annotations
 
+import re
 import sqlite3
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.i18n import messages
+from dashboard.i18n import THAI_MONTHS, messages
 from sample_data.round_file import round_frame
 from tests.accounts import write_accounts_file
 from tests.app.apptest import open_page, texts
@@ -98,7 +99,7 @@ def test_a_good_file_commits_logs_and_every_page_shows_it_at_once(app_db):
     assert m("admin_committed").format(rows=len(good)) in [s.value for s in at.success]
     after = counts(app_db)
     assert after["submission"] == before["submission"] + 5 and after["change_log"] == before["change_log"] + 1
-    log = at.dataframe[-1].value
+    log = page_as("admin", tab="log").dataframe[-1].value
     newest = log.iloc[0]
     assert (newest[m("admin_log_who")], newest[m("admin_log_file_name")], newest[m("admin_log_n_rows")]) == (
         "admin", "โคราช-5.csv", len(good))
@@ -108,15 +109,15 @@ def test_a_good_file_commits_logs_and_every_page_shows_it_at_once(app_db):
 
 
 def test_rounds_close_only_when_confirmed_and_the_public_never_sees_a_closed_round(app_db):
-    at = page_as("admin")
+    at = page_as("admin", tab="rounds")
     assert at.selectbox(key="admin_state_year").value == OPEN
-    at.radio(key=f"admin_state_to_{OPEN}").set_value("closed")
+    at.radio(key=f"admin_state_to_{OPEN}_open").set_value("closed")
     at.button(key="admin_state_apply").click()
     at.run()
     assert m("admin_confirm_first") in [w.value for w in at.warning]
     with sqlite3.connect(app_db.url.database) as con:
         assert con.execute("SELECT state FROM round WHERE year = ?", (OPEN,)).fetchone()[0] == "open"
-    at.checkbox(key=f"admin_sure_{OPEN}").check()
+    at.checkbox(key=f"admin_sure_{OPEN}_open_closed").check()
     at.button(key="admin_state_apply").click()
     at.run()
     assert not at.exception and m("admin_round_saved") in [s.value for s in at.success]
@@ -128,8 +129,51 @@ def test_rounds_close_only_when_confirmed_and_the_public_never_sees_a_closed_rou
     assert public.selectbox(key="qp_year").value != OPEN
 
 
+def state_of(engine, year: int) -> str:
+    with sqlite3.connect(engine.url.database) as con:
+        return con.execute("SELECT state FROM round WHERE year = ?", (year,)).fetchone()[0]
+
+
+def test_publishing_needs_its_own_fresh_confirmation_and_the_page_stays_on_the_rounds_tab(app_db):
+    at = page_as("admin", tab="rounds")
+    at.checkbox(key=f"admin_sure_{OPEN}_open_closed").check()
+    at.button(key="admin_state_apply").click()
+    at.run()
+    assert state_of(app_db, OPEN) == "closed"
+    assert at.query_params["tab"] == "rounds"                     # still where the administrator was
+    assert at.selectbox(key="admin_state_year").value == OPEN
+    at.radio(key=f"admin_state_to_{OPEN}_closed").set_value("published")
+    at.run()
+    sure = at.checkbox(key=f"admin_sure_{OPEN}_closed_published")
+    assert sure.value is False                                      # the tick for closing did not carry over
+    assert "2569" in sure.label and m("admin_to_published") in sure.label   # names the round and the step
+    at.button(key="admin_state_apply").click()
+    at.run()
+    assert m("admin_confirm_first") in [w.value for w in at.warning]
+    assert state_of(app_db, OPEN) == "closed"
+    at.checkbox(key=f"admin_sure_{OPEN}_closed_published").check()
+    at.button(key="admin_state_apply").click()
+    at.run()
+    assert state_of(app_db, OPEN) == "published"
+
+
+def test_the_change_log_is_in_thai_with_buddhist_era_times(app_db):
+    at = page_as("admin", tab="rounds")
+    at.checkbox(key=f"admin_sure_{OPEN}_open_closed").check()
+    at.button(key="admin_state_apply").click()
+    at.run()
+    log = page_as("admin", tab="log").dataframe[-1].value
+    newest, seed = log.iloc[0], log.iloc[-1]
+    assert newest[m("admin_log_action")] == m("admin_log_action_round_closed")
+    states = m("submissions_state_open"), m("submissions_state_closed")
+    assert newest[m("admin_log_detail")] == f"รอบ {OPEN}: {states[0]} → {states[1]}"
+    when = newest[m("admin_log_at")]
+    assert re.fullmatch(r"\d{1,2} (\S+) 25\d\d \d\d:\d\d", when) and when.split()[1] in THAI_MONTHS
+    assert seed[m("admin_log_detail")] == m("admin_log_detail_seed")
+
+
 def test_a_second_open_round_is_refused_with_a_thai_message(app_db):
-    at = page_as("admin")
+    at = page_as("admin", tab="rounds")
     at.number_input[0].set_value(2570)
     next(b for b in at.button if b.label == m("admin_open_round")).click()
     at.run()
@@ -137,7 +181,7 @@ def test_a_second_open_round_is_refused_with_a_thai_message(app_db):
 
 
 def test_english_admin_page(app_db):
-    at = page_as("admin", lang="en")
+    at = page_as("admin", lang="en", tab="log")
     assert not at.exception
     assert at.title[0].value == "Data intake and assessment rounds"
     assert "Every change to the data" in texts(at)

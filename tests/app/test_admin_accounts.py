@@ -21,6 +21,7 @@ def admin_page(monkeypatch, sqlite_engine):
     def open_it():
         at = open_page(None)
         sign_in_as(at, user_id=boss.id)
+        at.query_params["tab"] = "accounts"          # the admin page's tabs are lazy and kept in the URL
         from streamlit.util import calc_hash
         at._page_hash = calc_hash("admin")
         return at.run()

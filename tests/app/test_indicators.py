@@ -31,9 +31,9 @@ def test_domains_ranked_by_pass_rate(sample_db_url, type_code):
     where, args = ("AND l.type = ?", (type_code,)) if type_code else ("", ())
     expected = rates(sample_db_url, YEAR, "r.domain", where, args)
     table = at.dataframe[0].value
-    shown = dict(zip(table["Domain"].str.split(".").str[0].astype(int), table["pass_rate"]))
+    shown = dict(zip(table["Domain"].str.split(".").str[0].astype(int), table["Pass rate (%)"]))
     assert shown == pytest.approx({d: round(r, 1) for d, r in expected.items()}, abs=0.051)
-    assert list(table["pass_rate"]) == sorted(table["pass_rate"])       # worst first
+    assert list(table["Pass rate (%)"]) == sorted(table["Pass rate (%)"])       # worst first
 
 
 @pytest.mark.parametrize("domain", [str(d) for d in range(1, 9)])
@@ -42,7 +42,7 @@ def test_every_domain_lists_its_indicators(sample_db_url, domain):
     assert not at.exception
     expected = rates(sample_db_url, YEAR, "r.indicator_code", "AND r.domain = ?", (int(domain),))
     table = at.dataframe[1].value
-    shown = dict(zip(table["Indicator"].str.split(" ").str[0], table["pass_rate"]))
+    shown = dict(zip(table["Indicator"].str.split(" ").str[0], table["Pass rate (%)"]))
     assert shown == pytest.approx({c: round(r, 1) for c, r in expected.items()}, abs=0.051)
 
 
@@ -78,3 +78,57 @@ def test_illustrative_indicators_are_marked():
     at = open_page("indicators", year=YEAR, domain=3, lang="en")
     names = list(at.dataframe[1].value["Indicator"])
     assert names and all(n.endswith("✳") for n in names)     # domain 3 has no verified indicator
+
+
+# --- item 14.2: the sidebar's type and region reach every part of the page --------------------------------
+
+def scorecard_codes(table) -> set[str]:
+    return set(table["Scorecard"].str.extract(r"lao=(\d{7})")[0])
+
+
+def test_type_and_region_narrow_the_failing_laos_and_the_trend(sample_db_url):
+    at = open_page("indicators", year=YEAR, domain=1, indicator="1.01", type="sao", region="Northeast", lang="en")
+    assert not at.exception
+    with sqlite3.connect(sample_db_url.removeprefix("sqlite:///")) as conn:
+        expected = {c for (c,) in conn.execute(
+            "SELECT r.lao_code FROM result r JOIN lao l ON l.code = r.lao_code JOIN province p "
+            "ON p.code = l.province_code WHERE r.year = ? AND r.indicator_code = '1.01' AND l.type = 'sao' "
+            "AND p.region6 = 'Northeast' AND r.outcome IN ('fail', 'not_done')", (YEAR,))}
+        national = conn.execute("SELECT COUNT(*) FROM result WHERE year = ? AND indicator_code = '1.01' AND "
+                                "outcome IN ('fail', 'not_done')", (YEAR,)).fetchone()[0]
+    failing = next(d.value for d in at.dataframe if "Scorecard" in d.value.columns)
+    assert scorecard_codes(failing) == expected and 0 < len(expected) < national
+    history = next(d.value for d in at.dataframe if "Year (B.E.)" in d.value.columns).set_index("Year (B.E.)")
+    trend = rates(sample_db_url, YEAR, "r.year", "AND r.indicator_code = '1.01' AND l.type = 'sao' AND "
+                  "l.province_code IN (SELECT code FROM province WHERE region6 = 'Northeast')")
+    assert history.at[YEAR, "Pass rate (%)"] == f"{trend[YEAR]:.1f}%"
+    assert "Subdistrict Administrative Organization, Northeast" in texts(at)      # the view is named
+
+
+def test_an_indicator_that_does_not_apply_to_the_type_is_not_offered_and_says_so(sample_db_url):
+    with sqlite3.connect(sample_db_url.removeprefix("sqlite:///")) as conn:
+        cat = conn.execute("SELECT code, domain, applies_to FROM indicator WHERE year = ?", (YEAR,)).fetchall()
+    code, domain = next((c, d) for c, d, a in cat if "pao" not in a.split(";"))
+    at = open_page("indicators", year=YEAR, domain=domain, indicator=code, type="pao", lang="en")
+    assert not at.exception
+    assert f"Indicator {code} does not apply to" in texts(at)
+    offered = at.selectbox(key="qp_indicator").options
+    assert offered and not any(o.startswith(code + " ") for o in offered)
+    applies = {c for c, d, a in cat if d == int(domain) and "pao" in a.split(";")}
+    assert {o.split(" ")[0] for o in offered} == applies
+
+
+def test_titles_name_the_view_and_thai_tables_have_thai_headers():
+    at = open_page("indicators", year=YEAR, domain=1, type="town", region="South")
+    assert not at.exception
+    assert at.title[0].value.endswith("เทศบาลเมือง ภาคใต้") and "ทั้งประเทศ" not in at.title[0].value
+    domains = at.dataframe[0].value
+    assert {"อัตราผ่าน (%)", "ผ่านค่ามาตรฐานขั้นต่ำ", "ไม่ผ่าน"} <= set(domains.columns)
+    assert not {"pass", "fail", "not_done", "assessed", "pass_rate"} & set(domains.columns)
+
+
+def test_a_view_without_results_says_so_instead_of_empty_tables():
+    at = open_page("indicators", year=YEAR, type="city", region="South", lang="en")   # none in the small sample
+    assert not at.exception
+    assert "has no results for City municipality, South" in texts(at)
+    assert not at.dataframe and not at.get("download_button")

@@ -283,3 +283,12 @@ def test_without_a_public_address_no_link_is_shown_and_the_page_says_where_to_lo
     at = open_page("lao", lao=subject["code"], year=YEAR)
     assert not at.code and "localhost" not in texts(at)
     assert m("lao_online_elsewhere").format(code=subject["code"], year=f"พ.ศ. {YEAR}") in texts(at)
+
+
+def test_the_scorecard_outcomes_carry_colour_as_well_as_their_words(con):
+    from dashboard.theme import OUTCOME_TINTS
+    (code,), = con.execute("SELECT lao_code FROM result WHERE year = 2568 AND outcome = 'fail' LIMIT 1").fetchall()
+    at = open_page("lao", lao=code, year=2568, tab="table")
+    assert not at.exception and at.table
+    styles = " ".join(t.proto.arrow_data.styler.styles for t in at.table)
+    assert OUTCOME_TINTS["pass"] in styles and OUTCOME_TINTS["fail"] in styles

@@ -22,7 +22,7 @@ def links(at) -> str:
 def test_methodology_links_the_api_and_each_published_round(lang):
     at = open_page("methodology", lang=lang)
     assert not at.exception
-    assert messages()["meth_open_data"][lang] in [s.value for s in at.subheader]
+    assert messages()["meth_open_data"][lang] in [s.value for s in at.header]
     text = links(at)
     assert "](/api/v1/)" in text and "](/api/v1/openapi.json)" in text
     for year in (2565, 2566, 2567, 2568):

@@ -82,7 +82,7 @@ def test_filters_are_restored_from_the_url():
     assert at.selectbox(key="qp_type").value == "subdistrict_mun"
     assert at.selectbox(key="qp_region").value == "South"
     assert at.selectbox(key="qp_metric").value == "coverage"
-    assert at.title[0].value == "National overview of the minimum-standard assessment"
+    assert at.title[0].value == "Minimum-standard assessment: Subdistrict municipality, South"
 
 
 def test_choosing_a_province_offers_a_link_that_keeps_the_filters():
@@ -93,3 +93,46 @@ def test_choosing_a_province_offers_a_link_that_keeps_the_filters():
     proto = links[-1].proto
     assert "province" in proto.page
     assert "province=30" in proto.query_string and "year=2567" in proto.query_string and "type=sao" in proto.query_string
+
+
+# --- items 14.3, 14.4, 14.10, 14.11 ----------------------------------------------------------------------
+
+def test_titles_headline_and_trend_name_the_view_and_the_domain():
+    at = open_page("overview", year=YEAR, type="sao", region="Northeast", metric="domain", domain="3")
+    assert not at.exception
+    assert at.title[0].value == "ผลการประเมินมาตรฐานขั้นต่ำ: องค์การบริหารส่วนตำบล ภาคตะวันออกเฉียงเหนือ"
+    rate_label = at.metric[1].label
+    assert "ทั้งประเทศ" not in rate_label and "ด้าน 3" in rate_label and "ภาคตะวันออกเฉียงเหนือ" in rate_label
+    trend = next(s for s in plotly_specs(at) if s["layout"].get("title", {}).get("text", "").startswith("อัตราผ่าน"))
+    assert "ด้าน 3" in trend["layout"]["title"]["text"] and "ทั้งประเทศ" not in trend["layout"]["title"]["text"]
+    plain = open_page("overview", year=YEAR)
+    assert plain.title[0].value.endswith("ทั้งประเทศ") and plain.metric[1].label == "อัตราผ่าน: ทั้งประเทศ"
+
+
+def test_the_improved_and_fell_tables_show_the_change_next_to_the_name():
+    at = open_page("overview", year=YEAR, lang="en")
+    movers = [d.value for d in at.dataframe if list(d.value.columns)[:2] == ["Province", "Change (points)"]]
+    improved = movers[0]
+    assert list(improved["Change (points)"]) == sorted(improved["Change (points)"], reverse=True)
+    assert (improved["Change (points)"] > 0).all()
+    # every sample province rose in 2568: "fell most" says none fell instead of listing the smallest rises
+    assert len(movers) == 1 and "No province's pass rate fell since last round" in [c.value for c in at.caption]
+
+
+def test_a_view_without_results_says_so_instead_of_empty_tables_and_downloads():
+    at = open_page("overview", year=YEAR, type="city", region="South", lang="en")
+    assert not at.exception
+    assert any("has no results for City municipality, South" in i.value for i in at.info)
+    assert not at.dataframe and not at.get("plotly_chart") and not at.get("download_button")
+
+
+def test_the_district_table_is_not_worked_out_while_its_tab_is_hidden(monkeypatch):
+    import pages.overview as page
+    levels = []
+    real = page.area_table
+    monkeypatch.setattr(page, "area_table", lambda s, laos, by, *a: levels.append(by) or real(s, laos, by, *a))
+    open_page("overview", year=YEAR)
+    assert "district_code" not in levels and "province_code" in levels
+    levels.clear()
+    open_page("overview", year=YEAR, level="district")
+    assert "district_code" in levels

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from dashboard.format import pct
+from dashboard.theme import OUTCOME_TINTS
 from tests.app.apptest import open_page, plotly_specs, texts
 
 
@@ -80,7 +81,7 @@ def test_headline_figures_match_plain_sql(sql):
     here = cur[cur["province_code"] == "30"]
     metrics = {m.label: m for m in at.metric}
     assert metrics["อัตราผ่านของจังหวัดนครราชสีมา"].value == pct(pooled(here))
-    assert metrics["อัตราผ่านทั้งประเทศ"].value == pct(pooled(cur))
+    assert metrics["อัตราผ่าน: ทั้งประเทศ"].value == pct(pooled(cur))
     assert metrics["อัตราผ่านของภาคตะวันออกเฉียงเหนือ"].value == pct(pooled(cur[cur["region"] == "Northeast"]))
     change = pooled(here) - pooled(prev[prev["province_code"] == "30"])
     assert metrics["จังหวัดนี้เปลี่ยนจากรอบก่อน"].value == f"{change:+.1f} จุด"
@@ -164,8 +165,8 @@ def test_peer_figures_for_a_group_and_small_groups_are_flagged(sql):
     n = (band(cities["population"]) == "XL").sum()
     assert f"{n} LAOs like this" in lines[2] and ("⚠" in lines[2]) == (n < 10)
     domains = table(at)
-    assert list(domains.columns) == ["Domain", "Peers in the province (median)", "Peers in the region (median)",
-                                     "Peers nationwide (median)"]
+    assert list(domains.columns) == ["Domain", "Nationwide", "In the region",
+                                     "In the province"]              # key column first: the nation
     assert at.selectbox(key="province_group").value == "city:XL"
     assert not any("rank" in c.lower() for c in domains.columns)     # medians, never a national league table
 
@@ -289,3 +290,40 @@ def test_every_view_is_in_the_url_and_bad_values_fall_back():
     again = ok(open_page("province", **full))
     assert {k: again.query_params[k] for k in full} == full
     assert len(again.get("download_button")) == 4                     # matrix and per-indicator tables
+
+
+# --- items 14.3, 14.5, 14.10 ----------------------------------------------------------------------------
+
+def test_with_a_type_the_national_figure_is_named_for_that_type():
+    at = ok(open_page("province", province="30", year=2568, type="sao"))
+    labels = [m.label for m in at.metric]
+    assert "อัตราผ่าน: องค์การบริหารส่วนตำบล ทั้งประเทศ" in labels and "อัตราผ่าน: ทั้งประเทศ" not in labels
+
+
+def test_a_link_to_an_unpublished_round_says_so_instead_of_showing_another_round():
+    at = ok(open_page("province", province="30", year=2569))
+    assert any("2569" in w.value for w in at.warning)
+    assert not at.title or "2569" not in at.title[0].value and "2568" not in at.title[0].value
+    assert not at.dataframe
+
+
+def test_matrix_outcomes_carry_colour_as_well_as_their_symbol():
+    at = ok(open_page("province", province="30", year=2568, view="matrix"))
+    matrix = next(d for d in at.dataframe if (d.value == "✗").any().any())
+    css = matrix.proto.arrow_data.styler.styles                        # the Styler's CSS, sent with the table
+    assert all(OUTCOME_TINTS[o] in css for o in ("pass", "fail"))
+    assert (matrix.value == "✓").any().any()                           # the symbols stay
+
+
+def test_long_texts_stay_readable_flag_details_in_full_and_the_mark_beside_the_code():
+    at = ok(open_page("province", province="30", year=2568, view="flags", lang="en"))
+    flags = next(d.value for d in at.dataframe if "Details" in d.value.columns)
+    listed = "\n".join(m.value for m in at.markdown)
+    assert len(flags) and all(d.replace("%", "") in listed.replace("\\", "").replace("%", "")
+                              for d in flags["Details"])     # every detail in full, as text that wraps
+    at = ok(open_page("province", province="30", year=2568, view="matrix", lang="en"))
+    by_indicator = next(d.value for d in at.dataframe if "Indicator name" in d.value.columns)
+    marked = by_indicator["Indicator name"].str.endswith("✳")
+    assert marked.any()
+    assert (by_indicator.loc[marked, "Indicator"].str.endswith("✳")).all()   # seen even when the name is cut
+    assert not by_indicator.loc[~marked, "Indicator"].str.contains("✳").any()

@@ -10,10 +10,12 @@ from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
 import geo
+from dashboard import browser
 from dashboard.i18n import messages
 from sample_data.generate import open_window
 from tests.accounts import ACCOUNTS, write_accounts_file
 from tests.app.apptest import APP, plotly_specs, sign_in_as, texts
+from tests.app.plotly_values import values
 
 OPEN, PUBLISHED = 2569, 2568
 
@@ -150,6 +152,17 @@ def test_type_filter_and_english(sample_db_url):
 
 def test_data_from_the_files_is_shown_as_text_not_html(sample_db_url):
     at = page_as("exec")
-    assert not at.get("html")
+    # the only HTML is the shell's own, fixed text (dashboard/browser.py): nothing from data
+    assert {h.proto.body for h in at.get("html")} == {browser.style(), browser.script("th")}
     for md in at.markdown:
         assert "<" not in str(md.value)
+
+
+def test_the_national_map_colour_range_fits_the_provinces():
+    at = page_as("exec")
+    assert not at.exception
+    spec = plotly_specs(at)[0]
+    valued = next(t for t in spec["data"] if t.get("showscale", True) and "zmin" in t)
+    rates = values(valued["z"])
+    assert valued["zmin"] == pytest.approx(min(rates)) and valued["zmax"] == pytest.approx(max(rates))
+    assert valued["zmin"] > 0                                            # not 0-100 with one flat colour

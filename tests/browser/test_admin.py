@@ -32,7 +32,7 @@ def go(page, base: str, path: str, wait_for_app):
 def sign_in(page, user: str, wait_for_app, password: str = PASSWORD):
     page.get_by_text("เข้าสู่ระบบสำหรับเจ้าหน้าที่").click()
     page.get_by_label("ชื่อผู้ใช้").fill(user)
-    page.get_by_label("รหัสผ่าน").fill(password)
+    page.get_by_label("รหัสผ่าน", exact=True).fill(password)   # not "แสดงรหัสผ่าน", the show button
     page.get_by_role("button", name="เข้าสู่ระบบ", exact=True).click()
     page.get_by_text("เข้าสู่ระบบในชื่อ").wait_for()
     wait_for_app(page)

@@ -38,7 +38,7 @@ def sign_in(page, base, user, wait_for_app, goto):
     goto(page, base, "/overview")
     page.get_by_text(m("auth_sign_in_staff")).click()
     page.get_by_label(m("auth_username")).fill(user)
-    page.get_by_label(m("auth_password")).fill(PASSWORD)
+    page.get_by_label(m("auth_password"), exact=True).fill(PASSWORD)
     page.get_by_role("button", name=m("auth_sign_in"), exact=True).click()
     page.get_by_text(m("auth_signed_in_as")).wait_for(timeout=30_000)
     wait_for_app(page)

@@ -50,14 +50,15 @@ def test_overview_map_draws_every_province(page, goto, app_url, wait_for_app, co
     painted = sum(n for n, c in colours if c != (255, 255, 255))
     assert painted / (img.width * img.height) > 0.08           # a country, not an empty frame
     assert len(colours) > 20                                   # many shades, not one flooded rectangle
-    expect(page.get_by_role("heading", name="ภาพรวมผลการประเมินมาตรฐานขั้นต่ำทั้งประเทศ")).to_be_visible()
+    expect(page.get_by_role("heading", name="ผลการประเมินมาตรฐานขั้นต่ำ: ทั้งประเทศ")).to_be_visible()
     screenshot(page, "overview-desktop")
     assert not console_errors
 
 
 def test_deep_link_reproduces_the_view(page, goto, app_url, wait_for_app):
     goto(page, app_url, "/overview?year=2566&type=sao&metric=coverage&lang=en")
-    expect(page.get_by_role("heading", name="National overview of the minimum-standard assessment")).to_be_visible()
+    expect(page.get_by_role("heading", name="Minimum-standard assessment: Subdistrict Administrative Organization, "
+                                            "whole country")).to_be_visible()       # the heading names the view
     # a selectbox shows its value in an <input>
     expect(page.get_by_role("combobox", name="Assessment round (B.E. year)")).to_have_value("B.E. 2566 (2023)")
     expect(page.get_by_role("combobox", name="LAO type")).to_have_value("Subdistrict Administrative Organization")

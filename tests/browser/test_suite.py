@@ -19,20 +19,14 @@ import sqlite3
 import pytest
 from playwright.sync_api import expect
 
-from dashboard.i18n import messages, year_label
+from dashboard.i18n import year_label
 from scoring.laotypes import display_name
-from tests.accounts import PASSWORD
+from tests.browser import views
 from tests.browser.conftest import _is_known_noise
+from tests.browser.views import PROVINCE, YEAR, m
 
-YEAR = 2568
-PROVINCE = "30"                       # Nakhon Ratchasima: the sample's big province (334 LAOs)
 ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 ROW_PX, HEADER_PX = 35, 35            # st.dataframe's row and header height (default row height)
-
-
-def m(key: str, lang: str = "th", **fmt) -> str:
-    text = messages()[key][lang]
-    return text.format(**fmt) if fmt else text
 
 
 @pytest.fixture(scope="module")
@@ -44,33 +38,11 @@ def served(private_server):
 @pytest.fixture(scope="module")
 def facts(served) -> dict:
     """What the pages should show, read from the database directly."""
-    _, db = served
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
-        province = dict(zip(("th", "en"), con.execute(
-            "SELECT name_th, name_en FROM province WHERE code = ?", (PROVINCE,)).fetchone()))
-        code, name_th, name_en, typ = con.execute(
-            "SELECT l.code, l.name_th, l.name_en, l.type FROM lao l JOIN summary s ON s.lao_code = l.code "
-            "WHERE l.province_code = '81' AND s.year = ? AND s.domain = 'all' ORDER BY l.code LIMIT 1",
-            (YEAR,)).fetchone()
-        n_laos = con.execute("SELECT COUNT(*) FROM lao WHERE province_code = ?", (PROVINCE,)).fetchone()[0]
-    return {"province": province, "n_laos": n_laos, "lao": code,
-            "lao_name": {lang: display_name(name_th, typ, lang, name_en) for lang in ("th", "en")}}
+    return views.facts(served[1])
 
 
 def pages(facts: dict) -> dict[str, tuple[str, dict[str, str]]]:
-    """url path -> (URL with its view parameters, the page heading expected in each language)."""
-    def same(key):
-        return {lang: m(key, lang) for lang in ("th", "en")}
-    return {
-        "overview": (f"/overview?year={YEAR}", same("overview_title")),
-        "province": (f"/province?province={PROVINCE}&year={YEAR}",
-                     {lang: m("province_title", lang, name=facts["province"][lang], year=year_label(YEAR, lang))
-                      for lang in ("th", "en")}),
-        "lao": (f"/lao?lao={facts['lao']}&year={YEAR}", facts["lao_name"]),
-        "indicators": (f"/indicators?year={YEAR}&domain=1&indicator=1.01", same("indicators_title")),
-        "submissions": ("/submissions", same("submissions_title")),
-        "methodology": (f"/methodology?year={YEAR}", same("meth_title")),
-    }
+    return views.paths(facts)
 
 
 def goto(page, base: str, path: str, wait_for_app) -> None:
@@ -106,20 +78,7 @@ def choose(page, label: str, option: str, wait_for_app) -> None:
     wait_for_app(page)
 
 
-def sign_in(page, wait_for_app) -> None:
-    page.get_by_text(m("auth_sign_in_staff")).click()
-    page.get_by_label(m("auth_username")).fill("admin")
-    page.get_by_label(m("auth_password")).fill(PASSWORD)
-    page.get_by_role("button", name=m("auth_sign_in"), exact=True).click()
-    page.get_by_text(m("auth_signed_in_as")).wait_for()
-    wait_for_app(page)
-
-
-def menu_to(page, label: str, wait_for_app) -> None:
-    """Switch page through the sidebar menu, which keeps the signed-in session (a new load would not)."""
-    page.locator('[data-testid="stSidebarNav"] a', has_text=label).click()
-    page.wait_for_timeout(300)
-    wait_for_app(page)
+sign_in, menu_to = views.sign_in, views.menu_to
 
 
 @pytest.mark.parametrize("lang", ["th", "en"])

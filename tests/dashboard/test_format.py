@@ -48,13 +48,6 @@ def test_points_are_percentage_points_never_plain_spots(value, lang, text):
     assert fmt.points(value, lang) == text
 
 
-@pytest.mark.parametrize("text, n, out", [
-    ("สั้น", 26, "สั้น"), ("x" * 26, 26, "x" * 26), ("x" * 27, 26, "x" * 25 + "…"), (12, 26, "12"),
-])
-def test_short(text, n, out):
-    assert fmt.short(text, n) == out
-
-
 @pytest.mark.parametrize("code, provenance, out", [
     ("1.01", "verified", "1.01 ถนน"), ("1.01", "illustrative", "1.01 ถนน\u00a0✳"),
     ("", "illustrative", "ถนน\u00a0✳"), (None, "verified", "ถนน"),

@@ -42,7 +42,7 @@ def test_outcome_text_and_table_view():
     v = pv.table_view(t, "th", lambda c: f"lao?lao={c}", str.upper).set_index("lao_code")
     assert v.at["lao?lao=a", "state"] == "SUBMITTED" and v.at["lao?lao=a", "type"] == "อบต."
     assert v.at["lao?lao=a", "peers"] == "2 ⚠" and v.at["lao?lao=d", "peers"] == "–"
-    assert v.at["lao?lao=a", "name"] == "อบต.a" and list(v.columns[:2]) == ["name", "type"]
+    assert v.at["lao?lao=a", "name"] == "อบต.a" and list(v.columns[:3]) == ["name", "pass_rate", "change"]
     assert pv.table_view(t, "en", str, str).set_index("lao_code").at["c", "name"] == display_name("c", "pao", "en")
 
 

@@ -24,6 +24,11 @@ def m(key: str, lang: str = "th", **fmt) -> str:
     return text.format(**fmt) if fmt else text
 
 
+def overview_title(lang: str = "th") -> str:
+    """The overview's heading with no filter chosen (it names the view: the whole country)."""
+    return m("overview_title", lang, scope=m("scope_nation", lang))
+
+
 def page(url_path: str = "overview", user: str | None = None, token: str | None = None, **params) -> AppTest:
     """Run the whole app on /<url_path>?params, signed in as `user` (tests.accounts) or with a session token."""
     return open_page(url_path, user=user, token=token, **params)

@@ -18,7 +18,7 @@ from scoring.errors import ValidationError
 from store import sessions
 from store.db import BUSY_TIMEOUT_ENV, fault_kind, make_engine
 from tests.accounts import write_accounts_file
-from tests.faults.helpers import ReadOnly, fault_free, fingerprint, m, page, round_file, shown
+from tests.faults.helpers import ReadOnly, fault_free, fingerprint, m, overview_title, page, round_file, shown
 
 
 def retry(at, url_path: str, lang: str, **params):
@@ -55,7 +55,7 @@ def test_missing_file_is_explained_and_the_app_recovers_when_it_appears(monkeypa
     assert not path.exists()                      # looking did not leave an empty database behind
     shutil.copy(small_sqlite_template, path)
     at.run()
-    assert fault_free(at, m("overview_title", lang))
+    assert fault_free(at, overview_title(lang))
     assert m("no_database", lang) not in shown(at)["warning"]
 
 
@@ -64,14 +64,14 @@ def test_file_removed_while_running_then_put_back(monkeypatch, copy):
     monkeypatch.setenv("DATABASE_URL", url)
     before = fingerprint(url)
     at = page("overview")
-    assert fault_free(at, m("overview_title"))
+    assert fault_free(at, overview_title())
     aside = copy.with_name("aside.sqlite")
     copy.rename(aside)                            # the pool still holds the old file open
     at.run()
     assert not at.exception and shown(at)["warning"] == [m("no_database")]
     aside.rename(copy)
     at.run()
-    assert fault_free(at, m("overview_title"))
+    assert fault_free(at, overview_title())
     assert fingerprint(url) == before
 
 
@@ -88,7 +88,7 @@ def test_read_only_file_still_shows_data_refuses_a_commit_plainly_then_saves_onc
     ro.on()
     try:
         monkeypatch.setenv("DATABASE_URL", ro.url(True))
-        assert fault_free(page("overview", lang=lang), m("overview_title", lang))   # reading works
+        assert fault_free(page("overview", lang=lang), overview_title(lang))   # reading works
         at = page("admin", lang=lang, token=token)
         at.file_uploader[0].set_value(good)
         at.run()
@@ -125,7 +125,7 @@ def test_a_writer_holding_the_lock_blocks_a_commit_plainly_but_never_the_readers
     other = sqlite3.connect(copy, isolation_level=None)     # e.g. a long import from the command line
     other.execute("BEGIN IMMEDIATE")
     try:
-        assert fault_free(page("overview"), m("overview_title"))      # readers are not blocked (WAL)
+        assert fault_free(page("overview"), overview_title())      # readers are not blocked (WAL)
         at.button(key="admin_commit_submissions").click()
         at.run()
         # the import waited for the lock, gave up and says so in its report: nothing was written
@@ -199,7 +199,7 @@ def test_broken_domain_file_is_explained_and_the_app_recovers_when_fixed(monkeyp
     assert ("อ่านไฟล์ไม่ได้" if lang == "th" else "cannot be read") in detail[0] or "1-8" in detail[0]
     domains.write_text(good, encoding="utf-8")
     at = retry(at, "overview", lang)
-    assert fault_free(at, m("overview_title", lang))
+    assert fault_free(at, overview_title(lang))
     assert fingerprint(sample_db_url) == before
 
 

@@ -26,7 +26,7 @@ from store.db import make_engine
 from store.seed import seed
 from tests.accounts import write_accounts_file
 from tests.conftest import REQUIRE_ALL
-from tests.faults.helpers import OPEN, fault_free, fingerprint, m, page, shown
+from tests.faults.helpers import OPEN, fault_free, fingerprint, m, overview_title, page, shown
 from tests.faults.pgcluster import Cluster, bindir
 
 pytestmark = pytest.mark.postgres
@@ -83,7 +83,7 @@ def test_server_down_is_explained_then_the_same_session_recovers(pg):
     cluster, url = pg
     before = fingerprint(url)
     at = page("overview")
-    assert fault_free(at, m("overview_title"))
+    assert fault_free(at, overview_title())
     cluster.stop()
     at.run()
     assert not at.exception
@@ -93,7 +93,7 @@ def test_server_down_is_explained_then_the_same_session_recovers(pg):
     cluster.start()
     at.button(key="faults_retry").click()
     at.run()
-    assert fault_free(at, m("overview_title"))
+    assert fault_free(at, overview_title())
     assert fingerprint(url) == before
 
 
