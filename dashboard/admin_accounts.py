@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from scoring.texts import Refusal
 from store.spreadsheet import to_csv_bytes
 
 from . import data
@@ -57,8 +58,8 @@ def _add(view: View) -> None:
     try:
         password = data.account_add(view.scope, name, role, lao=where if role == "lao" else None,
                                     province=where if role == "monitor" else None, email=email or None)
-    except ValueError as exc:                     # store.accounts.AccountError: Thai and English
-        st.error(exc.text(view.lang) if hasattr(exc, "text") else str(exc), icon=":material/error:")
+    except Refusal as exc:                        # store.accounts.AccountError: Thai and English
+        st.error(exc.text(view.lang), icon=":material/error:")
         return
     st.session_state[SECRET] = (tr("admin_one_time_new", name=name.strip()),
                                 pd.DataFrame({"username": [name.strip()], "password": [password]}))

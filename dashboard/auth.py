@@ -29,6 +29,7 @@ import tomllib
 from collections.abc import Mapping
 from urllib.parse import urlencode, urlsplit
 
+from scoring.texts import Refusal
 from store import settings
 from store.access import PUBLIC, SIGNED_IN_ROLES, Scope
 from store.accounts import MIN_PASSWORD, hash_password, name_key, verify_password
@@ -330,8 +331,8 @@ def change_password_form(tr, lang: str, where: str) -> bool:
         return False
     try:
         data.change_password(account.id, old, new, keep_session=principal.session_id if principal else None)
-    except ValueError as exc:                      # store.accounts.AccountError: Thai and English
-        st.error(exc.text(lang) if hasattr(exc, "text") else str(exc))
+    except Refusal as exc:                         # store.accounts.AccountError: Thai and English
+        st.error(exc.text(lang))
         return False
     st.session_state["auth_password_changed"] = True
     return True

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from scoring.errors import ValidationError
+from scoring.texts import Refusal
 
 
 CLI = None      # the operator at the server's command line acts as an administrator (see _operator)
@@ -320,9 +321,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except BrokenPipeError:                 # `... | head`: the reader has what it wanted
         return 0
+    except Refusal as exc:                  # RoundError, AccountError, ...: the reason in plain words
+        print(f"error: {exc.text('en')}", file=sys.stderr)
+        return 1
     except (OSError, ValueError, LookupError, PermissionError) as exc:
-        message = exc.text("en") if hasattr(exc, "text") else str(exc)    # RoundError, AccountError
-        print(f"error: {message}", file=sys.stderr)
+        print(f"error: {exc}", file=sys.stderr)
         return 1
     except Exception as exc:  # noqa: BLE001 - a database that does not answer, a broken file: never a traceback
         from store.db import fault_kind
