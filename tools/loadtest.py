@@ -1,17 +1,27 @@
-"""`python -m tools.loadtest --sessions 10`: many people on one server at once (not run in CI).
+"""`python -m tools.loadtest [--mode browser|ws|save] --sessions N`: many people on one server at once
+(not run in CI; tests/tools/test_wsload.py runs the browserless modes on a small sample).
 
 Starts `streamlit run dashboard/app.py` on the database of `--db`, else DATABASE_URL, else the default
-SQLite file (the national sample); it only reads. Then one Chromium (Debian's: LAO_CHROMIUM, else
-`chromium` on PATH) opens N browser contexts at the same moment. Each is a separate person: it loads the
-overview, then picks another round in the sidebar's year selectbox. A session is correct when the page
-has its heading, the year box shows the round chosen, and no error element is on the page.
+SQLite file (the national sample), unless `--url` names a dashboard already running on this machine.
 
-Output: one JSON object per session, then a summary line (median and slowest times, the server's CPU
-seconds and memory). Exit 0 when every session was correct. Chromium resolves only localhost unless
-`--url` names a dashboard already running elsewhere (the database is then read for the round years only).
+* `--mode browser` (the default): one Chromium (Debian's: LAO_CHROMIUM, else `chromium` on PATH) opens N
+  browser contexts at the same moment. Each is a separate person: it loads the overview, then picks another
+  round in the sidebar's year selectbox. A session is correct when the page has its heading, the year box
+  shows the round chosen, and no error element is on the page. One JSON object per session, then a summary
+  (median and slowest times, the server's CPU seconds and memory). Chromium resolves only localhost unless
+  `--url` names a dashboard elsewhere. The browsers draw the national maps in software, so on a small
+  machine they, not the server, take most of the CPU: compare `server_cpu_s` with `wall_s` × cores.
+* `--mode ws`: no browser; N sessions speak Streamlit's websocket protocol (tools/stclient.py). For each
+  page of `--pages` (default: every public page's default view, the largest province, one scorecard) all N
+  open it at once and rerun it `--runs` times; Streamlit's floor (tools/floor.py, started here too) is
+  measured the same way before and after. One JSON line per page: runs/s, p50/p95/max seconds, mean KB
+  per run, errors, and the rate as a share of the floor's (x_floor); then a summary line.
+* `--mode save`: N LAO officers on their own entry form (tools/wsload.py): accounts, sign-in cookies,
+  domain 1 filled with valid figures, save pressed by all at once; the save runs' p50/p95/max and errors,
+  and a check that the database holds every draft. It WRITES to the database (accounts `loadtest-<code>`
+  and drafts of LAOs that had not started the open round), so `--db` is required: give it a copy.
 
-The browsers draw the national maps in software, so on a small machine they, not the server, take
-most of the CPU: compare `server_cpu_s` with `wall_s` × cores, or run the browsers elsewhere with --url.
+Exit 0 when every session was correct (ws, save: no error; save: every draft as typed).
 """
 from __future__ import annotations
 
@@ -19,6 +29,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -71,10 +82,10 @@ def free_port() -> int:
 class Server:
     """The dashboard in a subprocess of its own process group, stopped by stop()."""
 
-    def __init__(self, db_url: str, log: Path):
+    def __init__(self, db_url: str, log: Path, script: str = "dashboard/app.py"):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        cmd = [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.headless", "true",
+        cmd = [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
                "--server.port", str(self.port), "--server.address", "127.0.0.1",
                "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
         self.log = open(log, "wb")      # noqa: SIM115 - stays open while the server runs; stop() closes it
@@ -221,43 +232,129 @@ def summary(results: list[dict], rss_mb: float | None, warm: bool, wall_s: float
             "server_cpu_s": None if cpu_s is None else round(cpu_s, 2), "server_rss_mb": rss_mb}
 
 
-def main(argv: list[str] | None = None) -> int:
+def emit(line: dict) -> None:
+    print(json.dumps(line, ensure_ascii=False), flush=True)
+
+
+def machine() -> dict:
+    """Where and when a figure was measured: other work on the machine changes it."""
+    import platform
+    from datetime import datetime
+
+    return {"date": datetime.now().isoformat(timespec="minutes"), "cores": os.cpu_count(),
+            "python": platform.python_version(), "load_avg_1m": round(os.getloadavg()[0], 2)}
+
+
+STEP = re.compile(r"^[a-z_]+(\?[^\s,]*)?$")      # a page's url path and its query string
+
+
+def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m tools.loadtest", description=__doc__.split("\n")[0])
-    p.add_argument("--sessions", type=int, default=10, help="simultaneous browser sessions (default 10)")
-    p.add_argument("--db", help="database URL (default: DATABASE_URL, else data/lao.sqlite)")
-    p.add_argument("--warm", action="store_true", help="load the overview once before the sessions start")
+    p.add_argument("--mode", choices=("browser", "ws", "save"), default="browser",
+                   help="browser: Chromium sessions (default); ws: pages without browsers, beside the floor; "
+                        "save: LAO officers saving their forms at once")
+    p.add_argument("--sessions", type=int, help="simultaneous sessions (default 10; save: 50)")
+    p.add_argument("--db", help="database URL (default: DATABASE_URL, else data/lao.sqlite; save: required)")
+    p.add_argument("--warm", action="store_true", help="browser: load the overview once before the sessions start")
     p.add_argument("--timeout", type=float, default=120, help="seconds a session may wait for a page")
-    p.add_argument("--url", help="test a dashboard already running there (e.g. behind the proxy, from another "
-                                 "machine, so the browsers do not share its CPU) instead of starting one")
-    args = p.parse_args(argv)
+    p.add_argument("--url", help="test a dashboard already running there (e.g. behind the proxy, or from another "
+                                 "machine for browsers) instead of starting one; ws and save: this machine only")
+    p.add_argument("--pages", help="ws: comma-separated page views (url path and query), e.g. "
+                                   "'overview,lao?lao=6300101&year=2568' (default: every public page)")
+    p.add_argument("--runs", type=int, default=3, help="ws: runs of each page per session (default 3)")
+    return p
+
+
+def check_args(p: argparse.ArgumentParser, args) -> None:
+    from urllib.parse import urlsplit
+
+    args.sessions = args.sessions if args.sessions is not None else (50 if args.mode == "save" else 10)
     if args.sessions < 1:
         p.error("--sessions must be at least 1")
+    if args.runs < 1:
+        p.error("--runs must be at least 1")
+    if args.mode == "save" and not args.db:
+        p.error("--mode save writes accounts and drafts: name the database (a copy) with --db")
+    if args.pages is not None and args.mode != "ws":
+        p.error("--pages is for --mode ws")
+    if args.pages is not None:
+        args.pages = [step.strip() for step in args.pages.split(",") if step.strip()]
+        bad = [step for step in args.pages if not STEP.match(step)]
+        if bad or not args.pages:
+            p.error(f"--pages: {', '.join(map(repr, bad)) or 'no page'}: give url paths like 'overview' or "
+                    f"'lao?lao=6300101&year=2568', separated by commas")
+    if args.url:
+        u = urlsplit(args.url)
+        if u.scheme not in ("http", "https") or not u.hostname:
+            p.error(f"--url: {args.url!r} is not an http:// address")
+        if args.mode != "browser" and u.hostname not in ("127.0.0.1", "localhost"):
+            p.error("--url: the browserless modes only talk to this machine (127.0.0.1)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = parser()
+    args = p.parse_args(argv)
+    check_args(p, args)
     from store.db import DEFAULT_SQLITE, database_url
 
     url = database_url(args.db)
     if url.startswith("sqlite") and not Path(url.split("///", 1)[-1]).exists():
         raise SystemExit(f"loadtest: no database at {url} (python -m dashboard seed builds the national sample;"
                          f" default {DEFAULT_SQLITE})")
-    default_year, others = years_to_pick(url)
-    log = Path(os.environ.get("TMPDIR", "/tmp")) / f"lao-loadtest-{os.getpid()}.log"
-    server = None if args.url else Server(url, log)
-    base = args.url.rstrip("/") if args.url else server.url
+    logs = Path(os.environ.get("TMPDIR", "/tmp"))
+    servers: list[Server] = []
+
+    def serve(script: str, tag: str) -> Server:
+        server = Server(url, logs / f"lao-loadtest-{os.getpid()}-{tag}.log", script)
+        servers.append(server)
+        server.wait_healthy()
+        return server
+
     try:
-        if server:
-            server.wait_healthy()
-        if args.warm:
-            asyncio.run(run(1, base, others, args.timeout * 1000))
-        cpu0, t0 = server.cpu_s() if server else None, time.perf_counter()
-        results = asyncio.run(run(args.sessions, base, others, args.timeout * 1000))
-        wall, cpu1 = time.perf_counter() - t0, server.cpu_s() if server else None
-        for r in results:
-            print(json.dumps(r, ensure_ascii=False), flush=True)
-        cpu = None if cpu0 is None or cpu1 is None else cpu1 - cpu0
-        rss = server.rss_mb() if server else None
-        print(json.dumps(summary(results, rss, args.warm, wall, cpu) | {"opened_on": default_year}), flush=True)
+        server = None if args.url else serve("dashboard/app.py", "app")
+        base = args.url.rstrip("/") if args.url else server.url
+        if args.mode == "browser":
+            return browser_mode(args, url, base, server)
+        from store.db import make_engine
+
+        from . import wsload
+        engine = make_engine(url)
+        before = machine()
+        cpu0 = server.cpu_s() if server else None
+        if args.mode == "ws":
+            floor = serve("tools/floor.py", "floor")
+            out = wsload.pages(base, floor.url, args.pages or wsload.default_pages(engine), args.sessions,
+                               args.runs, args.timeout, report=emit)
+            ok = out["errors"] == 0
+        else:
+            out = wsload.saves(base, engine, args.sessions, args.timeout, report=emit,
+                               cpu=server.cpu_s if server else None)
+            out.pop("typed")
+            ok = out["errors"] == 0 and out["drafts_wrong"] == 0
+        cpu1 = server.cpu_s() if server else None
+        emit({"summary": True, "mode": args.mode, "sessions": args.sessions, **out,
+              "server_cpu_s": None if cpu0 is None or cpu1 is None else round(cpu1 - cpu0, 1),
+              "server_rss_mb": server.rss_mb() if server else None, **before,
+              "load_avg_1m_after": round(os.getloadavg()[0], 2)})
+        engine.dispose()
+        return 0 if ok else 1
     finally:
-        if server:
+        for server in servers:
             server.stop()
+
+
+def browser_mode(args, url: str, base: str, server: Server | None) -> int:
+    default_year, others = years_to_pick(url)
+    if args.warm:
+        asyncio.run(run(1, base, others, args.timeout * 1000))
+    cpu0, t0 = server.cpu_s() if server else None, time.perf_counter()
+    results = asyncio.run(run(args.sessions, base, others, args.timeout * 1000))
+    wall, cpu1 = time.perf_counter() - t0, server.cpu_s() if server else None
+    for r in results:
+        emit(r)
+    cpu = None if cpu0 is None or cpu1 is None else cpu1 - cpu0
+    rss = server.rss_mb() if server else None
+    emit(summary(results, rss, args.warm, wall, cpu) | {"opened_on": default_year})
     return 0 if all(r["ok"] for r in results) else 1
 
 

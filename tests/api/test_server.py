@@ -9,11 +9,10 @@ import json
 import urllib.request
 
 import pytest
-import websockets
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.browser.conftest import StreamlitServer
-from tests.stclient import run_page
+from tools.stclient import Session
 
 
 @pytest.fixture(scope="module")
@@ -66,9 +65,8 @@ def test_metrics_count_a_page_run_and_the_session(server):
     before = metric(base, "lao_page_run_seconds_count", {"page": "overview"})
 
     async def visit():
-        async with websockets.connect(f"ws://{base.removeprefix('http://')}/_stcore/stream",
-                                      subprotocols=["streamlit"], max_size=None, origin=base) as ws:
-            run = await run_page(ws, "overview?year=2567")
+        async with Session.connect(base) as s:
+            run = await s.open("overview?year=2567")
             return run, metric(base, "lao_sessions_active", {})
 
     run, sessions = asyncio.run(visit())

@@ -15,7 +15,7 @@ from sqlalchemy import text
 from sample_data.round_file import round_frame
 from store.db import make_engine
 from tests.browser.test_admin import metric as shown, nav, sign_in, upload
-from tests.stclient import load
+from tools.stclient import load
 
 from .conftest import ROOT, get
 

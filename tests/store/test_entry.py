@@ -203,3 +203,21 @@ def test_window_status():
     assert entry.window("open", date(2026, 6, 20), date(2026, 7, 31), d) == "not_yet"
     assert entry.window("open", date(2026, 5, 1), date(2026, 6, 1), d) == "closed"
     assert entry.window("closed", date(2026, 6, 1), date(2026, 7, 31), d) == "closed"
+
+
+def test_peer_figures_are_those_of_the_type_s_counted_results(db):
+    """The form's peer warning reads every counted result of one LAO type: the share at 100 % and the median
+    frame per indicator, here checked against the same figures worked out from the tables in pandas."""
+    with db.connect() as conn:
+        rows = pd.read_sql(text(
+            "SELECT v.indicator_code AS code, v.frame, r.pct, s.counted FROM lao l JOIN submission s "
+            "ON s.lao_code = l.code AND s.year = 2568 JOIN indicator_value v ON v.submission_id = s.id JOIN result r "
+            "ON r.year = s.year AND r.lao_code = l.code AND r.indicator_code = v.indicator_code "
+            "WHERE l.type = 'sao' AND r.outcome IN ('pass', 'fail')"), conn)
+    rows = rows[rows["counted"].astype(bool)]
+    assert len(rows) > 100
+    got = entry.peer_stats(db, 2568, "sao")
+    want = rows.assign(perfect=rows["pct"] >= 100).groupby("code").agg(
+        perfect_share=("perfect", "mean"), median_frame=("frame", "median"))
+    pd.testing.assert_frame_equal(got.sort_index(), want.sort_index(), check_dtype=False)
+    assert entry.peer_stats(db, 2568, "no such type").empty
