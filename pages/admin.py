@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, ui
+from dashboard import contacts_view, data, ui
 from dashboard.context import View
 from dashboard.i18n import date_label, year_label
 
@@ -179,7 +179,7 @@ def render(view: View) -> None:
     if st.session_state.pop("admin_round_done", False):
         st.success(tr("admin_round_saved"), icon=":material/task_alt:")
     tabs = st.tabs([tr("admin_tab_upload"), tr("admin_tab_rounds"), tr("admin_tab_catalogue"),
-                    tr("admin_tab_exports"), tr("admin_tab_log")])
+                    tr("admin_tab_exports"), tr("admin_tab_log"), tr("contact_admin_tab")])
     with tabs[0]:
         kind = st.radio(tr("admin_kind"), KINDS, format_func=lambda k: tr(f"admin_kind_{k}"), horizontal=True)
         _intake(view, kind, "check_file", "commit_file", kind)
@@ -194,3 +194,5 @@ def render(view: View) -> None:
         st.caption(tr("admin_log_help"))
         st.dataframe(log.rename(columns={c: tr(f"admin_log_{c}") for c in log.columns}), hide_index=True,
                      width="stretch")
+    with tabs[5]:
+        contacts_view.admin_section(view)

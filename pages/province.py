@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 import geo
-from dashboard import data, filters, nav, ui
+from dashboard import data, filters, nav, review_view, ui
 from dashboard import province_view as pv
 from dashboard.context import View
 from dashboard.format import display_names, indicator_label, pct, signed
@@ -227,7 +227,12 @@ def _flags(c: Province) -> None:
     names = c.names
     show = pd.DataFrame({"lao_code": f["lao_code"].map(c.link), "name": f["lao_code"].map(names),
                          "kind": f["kind"].map(lambda k: tr(f"province_flag_{k}")), "detail": detail})
-    pv.table(show, f"{c.tag}-flags", config={"lao_code": LINK})
+    config = {"lao_code": LINK}
+    reviews = review_view.review_links(c.view, f["lao_code"], c.year, c.code)   # staff who may read the reviews
+    if reviews is not None:
+        show["review"] = reviews.to_numpy()
+        config["review"] = st.column_config.LinkColumn(display_text=tr("province_flag_review"))
+    pv.table(show, f"{c.tag}-flags", config=config)
 
 
 def render(view: View) -> None:
