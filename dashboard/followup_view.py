@@ -237,6 +237,8 @@ def remind_part(f: Followup) -> None:
     if not kept or kept[:2] != (f.year, province):
         return
     report = kept[2]
+    if not report.configured:
+        st.warning(tr("followup_remind_no_server"), icon=":material/unsubscribe:")
     st.info(md_escape(report.summary(lang)), icon=":material/mail:")
     due = data.reminders_due(scope, f.year, province)
     listed = due[due["lao_code"].isin(report.would_send + report.no_address)]

@@ -162,20 +162,15 @@ def _headline(view: View, newest, state: str, revisions: pd.DataFrame) -> None:
 
 
 def actions(view: View, code: str, year: int, newest, names: dict[str, str]) -> None:
-    """Mark the newest submission checked, or return it with comments (at least one)."""
+    """Mark the newest submission checked, or return it with comments (at least one). The buttons carry the
+    revision on screen, so a revision submitted meanwhile is refused by the store, never reviewed unseen."""
     tr = view.tr
     revision = int(newest["revision"])
     box = st.container(border=True)
     box.markdown(f"**{tr('review_actions', revision=revision)}**")
-    unreviewed = newest["review_state"] is None or pd.isna(newest["review_state"])
-    if unreviewed and box.button(tr("review_check"), type="primary", key="review_check", icon=":material/task_alt:"):
-        try:
-            data.review_check(view.scope, code, year, revision)
-        except (data.TrailError, data.NotAllowed) as exc:
-            box.error(md_escape(exc.text(view.lang)), icon=":material/error:")
-        else:
-            tv.done("review", "review_checked", revision=revision)
-            st.rerun()
+    if newest["review_state"] is None or pd.isna(newest["review_state"]):
+        box.button(tr("review_check"), type="primary", key="review_check", icon=":material/task_alt:",
+                   on_click=_check, args=(view.scope, code, year, revision))
     if newest["review_state"] == "returned":
         box.caption(tr("review_returned_wait"))
         return
@@ -183,26 +178,39 @@ def actions(view: View, code: str, year: int, newest, names: dict[str, str]) -> 
         _return_form(view, code, year, revision, names)
 
 
+def _check(scope, code: str, year: int, revision: int) -> None:
+    try:
+        data.review_check(scope, code, year, revision)
+    except (data.TrailError, data.NotAllowed) as exc:
+        tv.refused("review", exc)
+        return
+    tv.done("review", "review_checked", revision=revision)
+
+
 def _return_form(view: View, code: str, year: int, revision: int, names: dict[str, str]) -> None:
     tr = view.tr
     n = st.session_state.setdefault("review_return_n", 0)
     st.caption(tr("review_return_help"))
-    whole = st.text_area(tr("review_return_whole"), key=f"review_whole_{n}", max_chars=4000)
+    st.text_area(tr("review_return_whole"), key=f"review_whole_{n}", max_chars=4000)
     picked = st.multiselect(tr("review_return_pick"), list(names), key=f"review_pick_{n}",
                             format_func=lambda c: f"{c} {names.get(c, '')}")
-    bodies = {c: st.text_area(tr("review_return_on", code=c), key=f"review_on_{c}_{n}", max_chars=4000)
-              for c in picked}
-    if not st.button(tr("review_return"), key="review_return", icon=":material/assignment_return:"):
-        return
-    comments = [(None, whole), *bodies.items()]
+    for c in picked:
+        st.text_area(tr("review_return_on", code=c), key=f"review_on_{c}_{n}", max_chars=4000)
+    st.button(tr("review_return"), key="review_return", icon=":material/assignment_return:",
+              on_click=_return, args=(view.scope, code, year, revision, n))
+
+
+def _return(scope, code: str, year: int, revision: int, n: int) -> None:
+    state = st.session_state
+    comments = [(None, state.get(f"review_whole_{n}", "")),
+                *((c, state.get(f"review_on_{c}_{n}", "")) for c in state.get(f"review_pick_{n}", []))]
     try:
-        data.review_return(view.scope, code, year, revision, comments)
+        data.review_return(scope, code, year, revision, comments)
     except (data.TrailError, data.NotAllowed) as exc:
-        st.error(md_escape(exc.text(view.lang)), icon=":material/error:")
+        tv.refused("review", exc)
         return
-    st.session_state["review_return_n"] = n + 1
+    state["review_return_n"] = n + 1
     tv.done("review", "review_returned", revision=revision)
-    st.rerun()
 
 
 def _part(view: View, name: str, code: str, year: int, newest, previous, revisions, names) -> None:

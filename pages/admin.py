@@ -179,7 +179,7 @@ def render(view: View) -> None:
     if st.session_state.pop("admin_round_done", False):
         st.success(tr("admin_round_saved"), icon=":material/task_alt:")
     tabs = st.tabs([tr("admin_tab_upload"), tr("admin_tab_rounds"), tr("admin_tab_catalogue"),
-                    tr("admin_tab_exports"), tr("admin_tab_log"), tr("contact_admin_tab")])
+                    tr("admin_tab_exports"), tr("contact_admin_tab"), tr("admin_tab_log")])
     with tabs[0]:
         kind = st.radio(tr("admin_kind"), KINDS, format_func=lambda k: tr(f"admin_kind_{k}"), horizontal=True)
         _intake(view, kind, "check_file", "commit_file", kind)
@@ -190,9 +190,9 @@ def render(view: View) -> None:
     with tabs[3]:
         _exports(view)
     with tabs[4]:
+        contacts_view.admin_section(view)
+    with tabs[5]:
         log = data.change_log(v, scope)
         st.caption(tr("admin_log_help"))
         st.dataframe(log.rename(columns={c: tr(f"admin_log_{c}") for c in log.columns}), hide_index=True,
                      width="stretch")
-    with tabs[5]:
-        contacts_view.admin_section(view)

@@ -100,3 +100,11 @@ def errors(at: AppTest) -> str:
 
 def successes(at: AppTest) -> str:
     return "\n".join(unescaped(e.value) for e in at.success)
+
+
+def table_with(at: AppTest, column: str):
+    """The first table on the page that has `column` (pages show several)."""
+    for df in at.dataframe:
+        if column in df.value.columns:
+            return df.value
+    raise AssertionError(f"no table with a column {column!r}: {[list(d.value.columns) for d in at.dataframe]}")
