@@ -239,7 +239,8 @@ def _figures(view: View, code: str, year: int, newest, previous, names) -> None:
     if previous is None:
         st.caption(tr("review_first", revision=new))
         df = data.review_changes(view.scope, code, year, new, new)
-        st.dataframe(tt.figure_rows(df, lang, names), hide_index=True, width="stretch")
+        st.dataframe(tt.figure_rows(df, lang, names), hide_index=True, width="stretch",
+                     column_config={tr("col_indicator"): st.column_config.TextColumn(width="medium")})
         return
     old = int(previous["revision"])
     df = data.review_changes(view.scope, code, year, old, new)

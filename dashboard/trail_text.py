@@ -19,7 +19,7 @@ from .format import MISSING, file_size, is_missing, num
 from .i18n import date_label, t
 
 EVIDENCED, RECORDED_ONLY, NOT_RECORDED = "✓", "◐", "–"      # a step: with a document or link / without / not yet
-REVIEW_MARK = {"waiting": "…", "checked": "✓", "returned": "↩", "resubmitted": "↻"}
+REVIEW_MARK = {"waiting": "○", "checked": "✓", "returned": "↩", "resubmitted": "↻"}
 
 
 def stamp(value, lang: str) -> str:
@@ -107,13 +107,14 @@ def steps_rows(df: pd.DataFrame, lang: str, documents: bool = True) -> pd.DataFr
         rows.append([step_name(r.step, lang), date_label(r.done_on, lang) if r.done else t("trail_step_not_yet", lang),
                      text_or_dash(r.detail), text_or_dash(r.url),
                      text_or_dash(r.file_name) if r.has_document else MISSING,
-                     f"{step_mark(r.done, r.evidenced)} {t('trail_step_' + evidence_word(r.done, r.evidenced), lang)}"])
+                     f"{step_mark(r.done, r.evidenced)} {t('trail_step_' + evidence_word(r.evidenced), lang)}"
+                     if r.done else MISSING])
     out = pd.DataFrame(rows, columns=[t(h, lang) for h in heads])
     return out if documents else out.drop(columns=[t("trail_col_document", lang)])
 
 
-def evidence_word(done: bool, evidenced: bool) -> str:
-    return "evidenced" if evidenced else "recorded" if done else "missing"
+def evidence_word(evidenced: bool) -> str:
+    return "evidenced" if evidenced else "recorded"
 
 
 # --- the review ---------------------------------------------------------------------------------------------
@@ -147,9 +148,8 @@ def change_rows(df: pd.DataFrame, lang: str, names: dict[str, str], only_changed
     def outcome(v) -> str:
         return OUTCOME_LABELS[lang].get(v, MISSING) if isinstance(v, str) else MISSING
 
-    return pd.DataFrame({
+    return pd.DataFrame({           # the indicator's name last: on a phone the figures come first
         t("col_code", lang): part["indicator_code"],
-        t("col_indicator", lang): [names.get(c, "") for c in part["indicator_code"]],
         t("trail_col_frame_rev", lang, revision=old): [num(v) for v in part["frame_old"]],
         t("trail_col_frame_rev", lang, revision=new): [num(v) for v in part["frame_new"]],
         t("trail_col_delivered_rev", lang, revision=old): [num(v) for v in part["delivered_old"]],
@@ -157,6 +157,7 @@ def change_rows(df: pd.DataFrame, lang: str, names: dict[str, str], only_changed
         t("trail_col_outcome_rev", lang, revision=old): [outcome(v) for v in part["outcome_old"]],
         t("trail_col_outcome_rev", lang, revision=new): [outcome(v) for v in part["outcome_new"]],
         t("trail_col_changed", lang): ["≠" if c else "" for c in part["changed"]],
+        t("col_indicator", lang): [names.get(c, "") for c in part["indicator_code"]],
     })
 
 

@@ -60,7 +60,7 @@ def evidence_list(view: View, df: pd.DataFrame, names: dict[str, str], key: str,
         box = st.container(border=True)
         left, right = box.columns([3, 1])
         left.text(f"{shown[0]} · {shown[1]}")
-        details = [shown[3], shown[4], shown[5], shown[6]] + ([shown[2]] if shown[2] != tt.MISSING else [])
+        details = [x for x in (shown[3], shown[4], shown[5], shown[6], shown[2]) if x != tt.MISSING]
         left.caption(md_escape(" · ".join(details)))
         if r.kind == "file":
             right.download_button(tr("trail_download", name=md_escape(short(r.file_name, 30))),

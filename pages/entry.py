@@ -170,7 +170,7 @@ def submitted(view: View, form, peers, status: str, trail=None) -> None:
     checked = checks.check(form.indicators, typed, form.last, peers)
     table = et.figures_table(form, checked, view.lang)
     st.dataframe(table if trail is None else trail_ui.with_trail(table, trail, view), hide_index=True,
-                 width="stretch")
+                 width="stretch", column_config={tr("col_indicator"): st.column_config.TextColumn(width="medium")})
     may = status == "open" or view.scope.can_administer
     if may and st.button(tr("entry_reopen"), icon=":material/edit:", key="entry_reopen"):
         try:
