@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -21,7 +22,8 @@ from . import data, filters, nav, ui
 from . import trail_text as tt
 from . import trail_view as tv
 from .context import View
-from .format import md_escape
+from .format import display_names, md_escape
+from .i18n import t
 
 ALL = filters.ALL
 
@@ -145,7 +147,7 @@ def worklist_part(f: Followup) -> None:
     tr, lang, scope = f.view.tr, f.view.lang, f.view.scope
     st.caption(tr("followup_worklist_help"))
     st.caption(tt.reading(lang))
-    rows = _worklist_rows(f)
+    rows, table = _worklist(f.view.v, scope, f.year, f.province, f.laos, lang)
     c1, c2 = st.columns(2)
     missing = ui.url_widget("missing", st.selectbox, tr("followup_filter_step"), [ALL, *data.STEPS], default=ALL,
                             sticky=False, where=c1, key="followup_missing",
@@ -153,12 +155,13 @@ def worklist_part(f: Followup) -> None:
     meets = ui.url_widget("meets", st.selectbox, tr("followup_filter_meets"), [ALL, "yes", "no"], default=ALL,
                           sticky=False, where=c2, key="followup_meets",
                           format_func=lambda m: tr(f"followup_meets_{m}"))
+    keep = pd.Series(True, index=rows.index)
     if missing != ALL:
-        rows = rows[~rows[missing].astype(bool)]
+        keep &= ~rows[missing]
     if meets != ALL:
-        rows = rows[rows["meets"].astype(bool) == (meets == "yes")]
-    st.markdown(tr("followup_worklist_count", n=f"{len(rows):,}"))
-    table = _worklist_table(f, rows)
+        keep &= rows["meets"] == (meets == "yes")
+    table = table[keep.to_numpy()]
+    st.markdown(tr("followup_worklist_count", n=f"{len(table):,}"))
     st.dataframe(table, hide_index=True, width="stretch", key="followup_worklist_table")
     ui.downloads(table.assign(**{tr("followup_col_note"): tt.reading(lang)}), f"followup-{f.tag}",
                  key="followup_worklist")
@@ -166,42 +169,54 @@ def worklist_part(f: Followup) -> None:
         _conditions_download(f)
 
 
-def _worklist_rows(f: Followup) -> pd.DataFrame:
-    v, scope = f.view.v, f.view.scope
-    cond = data.round_conditions(v, scope, f.year, f.province)
-    recorded = data.steps_recorded(v, scope, f.year, f.province)
-    rows = f.laos.merge(cond[["lao_code", *data.STEPS, "meets", "missing"]], on="lao_code", how="left")
+@st.cache_data(show_spinner=False, max_entries=32, ttl=3600)
+def _worklist(v: int, scope, year: int, province: str | None, laos: pd.DataFrame,
+              lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(rows, the table as shown) of the follow-up worklist: built once per data version and view (7,850
+    LAOs nationally take a few tenths of a second to write out), then only filtered."""
+    rows = _worklist_rows(v, scope, year, province, laos)
+    return rows, _worklist_table(rows, lang, data.provinces(v).set_index("province_code")[f"name_{lang}"],
+                                 data.districts(v).set_index("district_code")[f"name_{lang}"], province is None)
+
+
+def _worklist_rows(v: int, scope, year: int, province: str | None, laos: pd.DataFrame) -> pd.DataFrame:
+    cond = data.round_conditions(v, scope, year, province)
+    recorded = data.steps_recorded(v, scope, year, province)
+    rows = laos.merge(cond[["lao_code", *data.STEPS, "meets", "missing"]], on="lao_code", how="left")
     for step in data.STEPS:
         rows[step] = rows[step].fillna(False).astype(bool)
         rows[f"{step}_recorded"] = rows["lao_code"].isin(recorded.loc[recorded["step"] == step, "lao_code"])
     rows["meets"] = rows["meets"].fillna(False).astype(bool)
     rows["missing"] = [m if isinstance(m, list) else [] for m in rows["missing"]]
-    review = data.review_states(v, scope, f.year, f.province) if scope.signed_in else None
+    review = data.review_states(v, scope, year, province) if scope.signed_in else None
     states = {} if review is None else dict(zip(review["lao_code"], review["review"], strict=True))
     return rows.assign(review=rows["lao_code"].map(states))
 
 
-def _worklist_table(f: Followup, rows: pd.DataFrame) -> pd.DataFrame:
-    tr, lang = f.view.tr, f.view.lang
+def _worklist_table(rows: pd.DataFrame, lang: str, province_names: pd.Series, district_names: pd.Series,
+                    every_province: bool) -> pd.DataFrame:
+    def tr(key: str) -> str:
+        return t(key, lang)
+
+    status = {s: tr(f"submissions_status_{s}") for s in rows["status"].unique()}
+    review = {s: tt.review_name(s, lang) for s in [*data.REVIEW_STATES, None]}
     table = pd.DataFrame({
         tr("submissions_col_lao_code"): rows["lao_code"].to_numpy(),
-        tr("submissions_col_lao"): [display_name(n, t, lang, e if isinstance(e, str) else None) for n, t, e in
-                                    zip(rows["name_th"], rows["type"], rows["name_en"], strict=True)],
-        tr("submissions_col_type"): [type_name(t, lang, short=True) for t in rows["type"]],
-        tr("submissions_col_district"): rows["district_code"].map(f.district_names).fillna("–").to_numpy(),
-        tr("submissions_col_province"): rows["province_code"].map(f.province_names).to_numpy(),
-        tr("submissions_col_status"): [tr(f"submissions_status_{s}") for s in rows["status"]],
-        tr("trail_col_review"): [tt.review_name(s, lang) for s in rows["review"]],
+        tr("submissions_col_lao"): display_names(rows, lang).to_numpy(),
+        tr("submissions_col_type"): rows["type"].map(lambda c: type_name(c, lang, short=True)).to_numpy(),
+        tr("submissions_col_district"): rows["district_code"].map(district_names).fillna("–").to_numpy(),
+        tr("submissions_col_province"): rows["province_code"].map(province_names).to_numpy(),
+        tr("submissions_col_status"): rows["status"].map(status).to_numpy(),
+        tr("trail_col_review"): [review.get(s, tt.MISSING) if isinstance(s, str) else tt.MISSING
+                                 for s in rows["review"]],
     })
     for step in data.STEPS:
-        table[tt.step_name(step, lang)] = [tt.step_mark(r, e) for r, e in
-                                           zip(rows[f"{step}_recorded"], rows[step], strict=True)]
-    table[tr("followup_col_meets")] = [tr("followup_meets_mark_yes") if m else tr("followup_meets_mark_no")
-                                       for m in rows["meets"]]
+        table[tt.step_name(step, lang)] = np.select([rows[step], rows[f"{step}_recorded"]],
+                                                    [tt.EVIDENCED, tt.RECORDED_ONLY], tt.NOT_RECORDED)
+    table[tr("followup_col_meets")] = np.where(rows["meets"], tr("followup_meets_mark_yes"),
+                                               tr("followup_meets_mark_no"))
     table[tr("followup_col_missing")] = [tt.condition_names(m, lang) or "–" for m in rows["missing"]]
-    if f.province is not None:
-        table = table.drop(columns=[tr("submissions_col_province")])
-    return table
+    return table if every_province else table.drop(columns=[tr("submissions_col_province")])
 
 
 def _conditions_download(f: Followup) -> None:
@@ -266,7 +281,7 @@ def _due_table(f: Followup, due: pd.DataFrame) -> pd.DataFrame:
     tr, lang = f.view.tr, f.view.lang
     return pd.DataFrame({
         tr("submissions_col_lao_code"): due["lao_code"].to_numpy(),
-        tr("submissions_col_lao"): [display_name(n, t, lang) for n, t in zip(due["name_th"], due["type"],
+        tr("submissions_col_lao"): [display_name(n, kind, lang) for n, kind in zip(due["name_th"], due["type"],
                                                                              strict=True)],
         tr("followup_col_reason"): [tt.reason_name(r, lang) for r in due["reason"]],
         tr("contact_email"): [e if isinstance(e, str) else tr("followup_no_email") for e in due["contact_email"]],

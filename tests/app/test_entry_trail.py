@@ -202,6 +202,8 @@ def test_the_lao_replies_and_the_thread_is_kept(cast):
     thread = review.comments(cast.engine, cast.scopes["mon30"], cast.lao, OPEN)
     assert list(thread["author"]) == ["mon30", "mon30", "staff"] and thread["body"].iloc[-1] == \
         "แก้ไขแล้ว และแนบหลักฐานเพิ่ม"
+    newest = "SELECT who || ' ' || action FROM change_log ORDER BY id DESC LIMIT 1"
+    assert scalar(cast.engine, newest) == "staff comment"
     at.text_area(key=f"trail_reply_{n + 1}").input("   ")
     at.button(key="trail_reply_send").click().run()
     assert "กรุณากรอก" in errors(at)

@@ -127,6 +127,11 @@ def test_the_monitor_adds_a_comment_without_returning(cast):
     at.button(key="review_comment_send").click().run()
     assert not at.exception and m("review_commented") in successes(at)
     assert "ขอบคุณ ข้อมูลครบถ้วน" in [t.value for t in at.text] and state(cast) == "waiting"
+    assert scalar(cast.engine, "SELECT action FROM change_log ORDER BY id DESC LIMIT 1") == "comment"
+    at.text_area(key=f"review_comment_{n + 1}").input("  \n ")               # nothing said: refused, not stored
+    at.button(key="review_comment_send").click().run()
+    assert "กรุณากรอกความเห็น" in errors(at) and len(review.comments(cast.engine, cast.scopes["mon30"], cast.lao,
+                                                                      OPEN)) == 1
 
 
 def test_the_province_page_s_flags_link_to_the_review(cast):
