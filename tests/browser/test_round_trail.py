@@ -148,11 +148,6 @@ def metric(page, label: str) -> int:
     return int(box.locator('[data-testid="stMetricValue"]').inner_text().replace(",", ""))
 
 
-def table_text(page) -> str:
-    """The text of every table on the page (their accessible copies: the grids themselves are drawn)."""
-    return " ".join(t.text_content() for t in page.locator('[data-testid="stDataFrame"] table').all())
-
-
 def submit(page, wait_for_app):
     page.get_by_label(m("entry_certified_name")).fill("นายสมชาย ใจดี")
     page.get_by_label(m("entry_certified_position")).fill("นายกองค์การบริหารส่วนตำบล")
@@ -198,9 +193,12 @@ def test_the_round_cycle_from_evidence_to_the_council_report(people, served, wai
     monitor.get_by_text(m("review_return_title")).click()
     settle(monitor, wait_for_app)
     picker = monitor.locator('[data-testid="stMultiSelect"]', has_text=m("review_return_pick"))
+    picker.locator("input").click()
     picker.locator("input").fill(indicator)
-    picker.locator("input").press("Enter")
+    monitor.get_by_role("option", name=re.compile(rf"^{re.escape(indicator)} ")).click()
     settle(monitor, wait_for_app)
+    monitor.keyboard.press("Escape")
+    monitor.get_by_label(m("review_return_on", code=indicator)).wait_for()
     comment = f"ตัวเลข {indicator} (2) ไม่ตรงกับทะเบียน โปรดตรวจสอบและแก้ไข"
     monitor.get_by_label(m("review_return_on", code=indicator)).fill(comment)
     monitor.get_by_label(m("review_return_on", code=indicator)).press("Tab")
@@ -271,8 +269,10 @@ def test_the_round_cycle_from_evidence_to_the_council_report(people, served, wai
     scorecard = f"/lao?lao={code}&year={OPEN}"
     go(lao, served, scorecard, wait_for_app)
     expect(lao.get_by_role("heading", name=m("trail_scorecard_title"))).to_be_visible()
-    shown = table_text(lao)
-    assert "สมัยสามัญที่ 4 ครั้งที่ 1" in shown and link in shown
+    steps_table = lao.locator('[data-testid="stDataFrame"] table', has_text=m("trail_col_done_on")).first
+    expect(steps_table).to_contain_text("สมัยสามัญที่ 4 ครั้งที่ 1")     # the grid's accessible copy, once drawn
+    expect(steps_table).to_contain_text(link)
+    expect(steps_table).to_contain_text(date_label(day, "th"))
     with lao.expect_download(timeout=60_000) as got:
         lao.get_by_role("button", name=m("lao_download_pdf")).click()
     text = pdf_text(Path(got.value.path()).read_bytes())
