@@ -97,9 +97,10 @@ def step_mark(done: bool, evidenced: bool) -> str:
     return EVIDENCED if evidenced else RECORDED_ONLY if done else NOT_RECORDED
 
 
-def steps_rows(df: pd.DataFrame, lang: str, documents: bool = True) -> pd.DataFrame:
+def steps_rows(df: pd.DataFrame, lang: str, documents: bool = True, marks: bool = True) -> pd.DataFrame:
     """The four steps (store.steps.steps), one row each: step, date, detail (the meeting, where it was made
-    public), link, document (its name, when the reader may see it) and whether it is evidenced."""
+    public), link, document (its name, when the reader may see it) and whether it is evidenced (words after
+    a mark; `marks` False: words only, for the PDF, whose Thai fonts have no ✓)."""
     heads = ["trail_col_step", "trail_col_done_on", "trail_col_detail", "trail_col_link", "trail_col_document",
              "trail_col_evidenced"]
     rows = []
@@ -107,8 +108,8 @@ def steps_rows(df: pd.DataFrame, lang: str, documents: bool = True) -> pd.DataFr
         rows.append([step_name(r.step, lang), date_label(r.done_on, lang) if r.done else t("trail_step_not_yet", lang),
                      text_or_dash(r.detail), text_or_dash(r.url),
                      text_or_dash(r.file_name) if r.has_document else MISSING,
-                     f"{step_mark(r.done, r.evidenced)} {t('trail_step_' + evidence_word(r.evidenced), lang)}"
-                     if r.done else MISSING])
+                     (f"{step_mark(r.done, r.evidenced)} " if marks else "")
+                     + t("trail_step_" + evidence_word(r.evidenced), lang) if r.done else MISSING])
     out = pd.DataFrame(rows, columns=[t(h, lang) for h in heads])
     return out if documents else out.drop(columns=[t("trail_col_document", lang)])
 

@@ -144,10 +144,11 @@ def fix_first(pdf: Report, card: Scorecard, lang: str) -> None:
 def after_submission(pdf: Report, steps, lang: str) -> None:
     """The steps after submission as the LAO recorded them (dates, the meeting, where it was made public,
     links), so the council sees the paper trail beside the results."""
-    pdf.heading(t("trail_scorecard_title", lang), keep=60)
+    pdf.ln(4)
+    pdf.heading(t("trail_pdf_title", lang), keep=60)
     pdf.write_par(t("trail_scorecard_help", lang), 9, color=GREY)
     pdf.ln(1)
-    df = trail_text.steps_rows(steps, lang, documents=False)
+    df = trail_text.steps_rows(steps, lang, documents=False, marks=False)
     table(pdf, list(df.columns), _rows(df), widths=(38, 24, 48, 46, 24), aligns=("LEFT",) * 5, size=8.5)
 
 

@@ -276,7 +276,7 @@ def test_the_round_cycle_from_evidence_to_the_council_report(people, served, wai
     with lao.expect_download(timeout=60_000) as got:
         lao.get_by_role("button", name=m("lao_download_pdf")).click()
     text = pdf_text(Path(got.value.path()).read_bytes())
-    assert re.sub(r"\s+", "", m("trail_scorecard_title")) in text
+    assert re.sub(r"\s+", "", m("trail_pdf_title")) in text
     assert "สมัยสามัญที่4ครั้งที่1" in text and link in text
     assert re.sub(r"\s+", "", date_label(day, "th")) in text
     both_widths(lao, served, scorecard, "scorecard", screenshot, wait_for_app)

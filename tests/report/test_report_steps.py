@@ -38,7 +38,7 @@ def test_the_report_command_lists_the_steps_in_thai_and_english(sqlite_engine, t
         assert main(["--db", str(sqlite_engine.url), "report", "--lao", p.lao, "--year", str(OPEN), "--out",
                      str(out), "--lang", lang]) == 0
         flat = text_of(out.read_bytes())
-        assert re.sub(r"\s+", "", t("trail_scorecard_title", lang)) in flat
+        assert re.sub(r"\s+", "", t("trail_pdf_title", lang)) in flat
         assert re.sub(r"\s+", "", date_label(day, lang)) in flat
         assert "https://council.example.go.th/minutes/2" in flat and "https://www.example.go.th/announce" in flat
     assert "สมัยวิสามัญครั้งที่2" in text_of((tmp_path / "r-th.pdf").read_bytes())
