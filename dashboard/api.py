@@ -292,6 +292,7 @@ class OpenData:
         from dashboard.report import build_pdf          # fpdf2 and fonts load on the first report only
         from scoring.scorecard import build
         from store.queries_lao import scorecard_inputs
+        from store.steps import steps
 
         lao, year_text = request.path_params["lao"], request.path_params["year"]
         lang = parse(request, ("lang",)).get("lang", "th")
@@ -306,7 +307,9 @@ class OpenData:
         def pdf() -> bytes:
             inputs = scorecard_inputs(self.engine(), PUBLIC, lao, year)
             card = None if inputs is None else build(inputs)
-            return None if card is None or not card.has_results else build_pdf(card, lang)
+            if card is None or not card.has_results:
+                return None
+            return build_pdf(card, lang, steps=steps(self.engine(), PUBLIC, lao, year))
 
         suffix = "" if lang == "th" else f"-{lang}"
         return self.answer(request, version, ("report", lao, year, lang), pdf, "application/pdf",

@@ -11,7 +11,7 @@ if __name__ != "__main__":   # `streamlit run` imports this file once, as a modu
 from dashboard import auth, browser, data, nav, ui
 from dashboard.context import View
 from dashboard.i18n import LANGS
-from pages import admin, entry, indicators, lao, methodology, overview, province, submissions
+from pages import admin, entry, indicators, lao, methodology, overview, province, review, submissions
 from scoring.errors import ValidationError
 from store.access import PUBLIC
 from store.db import fault_kind, has_schema, sqlite_file
@@ -23,6 +23,7 @@ PAGES = (  # url path (contract), title key, render function; the first is the d
     ("lao", "nav_lao", lao.render),
     ("indicators", "nav_indicators", indicators.render),
     ("submissions", "nav_submissions", submissions.render),
+    ("review", "nav_review", review.render),
     ("entry", "nav_entry", entry.render),
     ("admin", "nav_admin", admin.render),
     ("methodology", "nav_methodology", methodology.render),
@@ -110,7 +111,8 @@ def main() -> None:
     # typed-in URL gets a message and no data. No page icons: Streamlit turns them into favicons fetched
     # from the internet.
     run_view: dict[str, View] = {}     # the context of this run, built once the database answers
-    shown = {"admin": scope.can_administer, "entry": scope.role in ("lao", "admin")}
+    shown = {"admin": scope.can_administer, "entry": scope.role in ("lao", "admin"),
+             "review": scope.role in ("monitor", "executive", "admin")}
     pages = [st.Page(_with_view(fn, run_view), title=ui.tr(key), url_path=path,
                      visibility="visible" if shown.get(path, True) else "hidden")
              for path, key, fn in PAGES]

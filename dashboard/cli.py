@@ -176,12 +176,13 @@ def write_report(engine, lao_code: str, year: int, out_path, lang: str = "th") -
     from scoring.scorecard import build
     from store.access import EVERYTHING
     from store.queries_lao import scorecard_inputs
+    from store.steps import steps
     inputs = scorecard_inputs(engine, EVERYTHING, str(lao_code), int(year))
     if inputs is None:
         raise LookupError(f"unknown LAO code {lao_code!r}")
     if int(year) not in set(inputs.rounds["year"]):
         raise LookupError(f"no assessment round {year}")
-    pdf = build_pdf(build(inputs), lang)
+    pdf = build_pdf(build(inputs), lang, steps=steps(engine, EVERYTHING, str(lao_code), int(year)))
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(pdf)

@@ -10,13 +10,28 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from geo import diskcache
-from store import accounts, entry, queries, sessions, settings, signin
+from store import (
+    accounts,
+    eligibility,
+    entry,
+    evidence,
+    queries,
+    reminders,
+    review,
+    sessions,
+    settings,
+    signin,
+    steps,
+    trail,
+)
+from store import contacts as contacts_store
 from store import entry_workbook as entry_workbook_file
 from store.access import PUBLIC, PermissionDenied, Scope
 from store.db import make_engine
 from store.manage import RoundError  # noqa: F401  (pages catch it: a round change that is not allowed)
 
 from . import entry_workbook as entry_workbook_writer
+from .links import public_base
 
 diskcache.DIRECTORY = settings.path("LAO_CACHE_DIR")
 
@@ -184,7 +199,7 @@ def lao_scorecard(v: int, scope: Scope, lao: str, year: int):
 def lao_report_pdf(v: int, scope: Scope, lao: str, year: int, lang: str) -> bytes:
     """The council report PDF (built only when someone asks for it)."""
     from dashboard.report import build_pdf
-    return build_pdf(lao_scorecard(v, scope, lao, year), lang)
+    return build_pdf(lao_scorecard(v, scope, lao, year), lang, steps=lao_steps(v, scope, lao, year))
 
 
 @_cache
@@ -298,3 +313,137 @@ def change_password(user_id: int, old: str, new: str, keep_session: str | None =
 # replaced or a server that restarted; dropping them makes the next script run connect afresh.
 def reset_connections() -> None:
     engine().dispose()
+
+
+# --- the round's paper trail (evidence, steps after submission, review, round conditions, reminders, contact
+# e-mails): store.trail decides who may read or write what, and every write logs its change (so the data
+# version moves). Reads many users share (counts, states, conditions, a scorecard's steps) are cached; one
+# LAO's own trail (its files, comments, revisions) is read fresh on each run.
+TrailError, NotAllowed = trail.TrailError, trail.NotAllowed
+STEPS, REVIEW_STATES, REMINDER_REASONS = trail.STEPS, review.REVIEW_STATES, reminders.REASONS
+CONDITIONS, CONDITIONS_READING = eligibility.CONDITIONS, eligibility.READING
+EVIDENCE_KINDS = evidence.KIND_NAMES
+
+
+def evidence_list(scope: Scope, lao: str, year: int, include_removed: bool = False) -> pd.DataFrame:
+    return evidence.attachments(engine(), scope, lao, year, include_removed=include_removed)
+
+
+def evidence_limits() -> tuple[int, int]:
+    """(bytes per file, bytes per LAO and round)."""
+    return evidence.limits()
+
+
+def evidence_add_file(scope: Scope, lao: str, year: int, content: bytes, name: str, *, indicator: str | None = None,
+                      step: str | None = None, label: str | None = None) -> int:
+    return evidence.add_file(engine(), scope, lao, year, content, name, indicator=indicator, step=step, label=label)
+
+
+def evidence_add_link(scope: Scope, lao: str, year: int, url: str, *, indicator: str | None = None,
+                      step: str | None = None, label: str | None = None) -> int:
+    return evidence.add_link(engine(), scope, lao, year, url, indicator=indicator, step=step, label=label)
+
+
+def evidence_download(scope: Scope, attachment_id: int):
+    """store.evidence.Download (content, file_name, content_type) for those who may read that LAO's round."""
+    return evidence.download(engine(), scope, attachment_id)
+
+
+def evidence_remove(scope: Scope, attachment_id: int) -> None:
+    evidence.remove(engine(), scope, attachment_id)
+
+
+def trail_steps(scope: Scope, lao: str, year: int, history: bool = False) -> pd.DataFrame:
+    """One LAO's steps after submission as its own staff and its reviewers see them (with documents)."""
+    return steps.steps(engine(), scope, lao, year, history=history)
+
+
+@_cache
+def lao_steps(v: int, scope: Scope, lao: str, year: int) -> pd.DataFrame:
+    """The steps on a scorecard and in its council report (public once the round is published)."""
+    return steps.steps(engine(), scope, lao, year)
+
+
+def step_record(scope: Scope, lao: str, year: int, step: str, done_on, *, detail: str | None = None,
+                url: str | None = None, file: tuple[bytes, str] | None = None, attachment_id: int | None = None) -> int:
+    return steps.record_step(engine(), scope, lao, year, step, done_on, detail=detail, url=url, file=file,
+                             attachment_id=attachment_id)
+
+
+@_cache
+def step_counts(v: int, scope: Scope, year: int, province: str | None = None) -> pd.DataFrame:
+    return steps.step_counts(engine(), scope, year, province)
+
+
+@_cache
+def steps_recorded(v: int, scope: Scope, year: int, province: str | None = None) -> pd.DataFrame:
+    """The current record of every step of every LAO in scope: lao_code, step, done_on, evidenced."""
+    with engine().connect() as conn:
+        return steps.current_steps(conn, scope, year, province)
+
+
+@_cache
+def review_states(v: int, scope: Scope, year: int, province: str | None = None) -> pd.DataFrame:
+    return review.review_states(engine(), scope, year, province)
+
+
+@_cache
+def review_counts(v: int, scope: Scope, year: int, province: str | None = None) -> pd.DataFrame:
+    return review.review_counts(engine(), scope, year, province)
+
+
+def review_comments(scope: Scope, lao: str, year: int) -> pd.DataFrame:
+    return review.comments(engine(), scope, lao, year)
+
+
+def review_revisions(scope: Scope, lao: str, year: int) -> pd.DataFrame:
+    return review.revisions(engine(), scope, lao, year)
+
+
+def review_changes(scope: Scope, lao: str, year: int, old: int | None = None, new: int | None = None) -> pd.DataFrame:
+    return review.revision_changes(engine(), scope, lao, year, old, new)
+
+
+def review_check(scope: Scope, lao: str, year: int, revision: int) -> None:
+    review.mark_checked(engine(), scope, lao, year, revision)
+
+
+def review_return(scope: Scope, lao: str, year: int, revision: int, comments) -> None:
+    review.return_for_correction(engine(), scope, lao, year, revision, comments)
+
+
+def review_comment(scope: Scope, lao: str, year: int, body: str, indicator: str | None = None) -> int:
+    return review.comment(engine(), scope, lao, year, body, indicator)
+
+
+@_cache
+def round_conditions(v: int, scope: Scope, year: int, province: str | None = None) -> pd.DataFrame:
+    return eligibility.round_conditions(engine(), scope, year, province)
+
+
+@_cache
+def lao_conditions(v: int, scope: Scope, lao: str, year: int) -> dict:
+    return eligibility.lao_conditions(engine(), scope, lao, year)
+
+
+@_cache
+def conditions_export(v: int, scope: Scope, year: int, province: str | None, lang: str) -> pd.DataFrame:
+    return eligibility.conditions_export(engine(), scope, year, province, lang)
+
+
+def reminders_due(scope: Scope, year: int, province: str | None = None) -> pd.DataFrame:
+    return reminders.due(engine(), scope, year, province)
+
+
+def reminders_send(scope: Scope, year: int, province: str | None = None, dry_run: bool = False):
+    """store.reminders.RunReport of one run (dry: what would go); the message links the form when the site
+    has a public address."""
+    return reminders.send(engine(), scope, year, province, dry_run=dry_run, link_base=public_base())
+
+
+def contacts(scope: Scope, province: str | None = None) -> pd.DataFrame:
+    return contacts_store.contacts(engine(), scope, province)
+
+
+def contact_set(scope: Scope, lao: str, email: str | None) -> str | None:
+    return contacts_store.set_contact(engine(), scope, lao, email)

@@ -8,10 +8,12 @@ import pandas as pd
 
 from scoring.rules import OUTCOME_LABELS
 from store.entry import ACTIONS_EN, ACTIONS_TH, Form
+from store.trail import TRAIL_ACTIONS
 
 from .format import is_missing, num, pct
 from .i18n import date_label, t, year_label
 from .scorecard_text import target_text
+from .trail_text import event_action, event_detail
 
 OUTCOME_MARK = {"pass": "✓", "fail": "✗", "not_done": "!", "no_service": "○"}
 
@@ -56,13 +58,16 @@ def history_rows(form: Form, lang: str) -> pd.DataFrame:
     rows = []
     for e in form.history.itertuples():
         detail = json.loads(e.detail) if isinstance(e.detail, str) and e.detail else {}
-        if isinstance(detail, list):
+        if e.action in TRAIL_ACTIONS:
+            what = event_detail(e.action, detail if isinstance(detail, dict) else {}, lang)
+        elif isinstance(detail, list):
             what = "; ".join(f"{c['indicator']} {_field(c['field'], lang)}: {_value(c['old'])} → {_value(c['new'])}"
                              for c in detail[:40]) + (" …" if len(detail) > 40 else "")
         else:
             what = "; ".join(f"{v}" for v in detail.values())
         rows.append({t("entry_col_at", lang): _stamp(e.at, lang), t("entry_col_who", lang): e.who,
-                     t("entry_col_action", lang): actions.get(e.action, e.action),
+                     t("entry_col_action", lang): event_action(e.action, lang) if e.action in TRAIL_ACTIONS
+                     else actions.get(e.action, e.action),
                      t("entry_col_domain", lang): "–" if is_missing(e.domain) else str(int(e.domain)),
                      t("entry_col_revision", lang): "–" if is_missing(e.revision) else str(int(e.revision)),
                      t("entry_col_changes", lang): what or "–"})

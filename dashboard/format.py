@@ -81,3 +81,14 @@ def md_escape(value) -> str:
     """Text from a URL, a file or the database, made safe to show inside markdown: every character that
     markdown or HTML would read as markup is escaped, so it shows as itself (never a link, an image, a tag)."""
     return _MARKDOWN.sub(r"\\\1", str(value))
+
+
+def file_size(n_bytes) -> str:
+    """350 KB / 1.2 MB / 20 MB: sizes of evidence files and the limits they count against (1 MB = 1,048,576
+    bytes, as the limits are set)."""
+    if is_missing(n_bytes):
+        return MISSING
+    n = float(n_bytes)
+    if n < 1024 * 1024:
+        return f"{max(n / 1024, 0.1 if n else 0):,.1f} KB".replace(".0 KB", " KB")
+    return f"{n / 1048576:,.1f} MB".replace(".0 MB", " MB")

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from dashboard import admin_accounts, data, ui
+from dashboard import admin_accounts, contacts_view, data, ui
 from dashboard.context import View
 from dashboard.format import MISSING, is_missing
 from dashboard.i18n import date_label, messages, placeholders, t, year_label
@@ -205,7 +205,8 @@ def render(view: View) -> None:
     if st.session_state.pop("admin_round_done", False):
         st.success(tr("admin_round_saved"), icon=":material/task_alt:")
     sections = {"upload": _upload, "rounds": _rounds, "catalogue": _catalogue, "exports": _exports,
-                "accounts": admin_accounts.section, "log": _log}
+                "accounts": admin_accounts.section,
+                "contacts": contacts_view.admin_section, "log": _log}
     # The open tab lives in the URL (tab=...), so a rerun after a change of round stays where the administrator was
     for tab, name in ui.url_tabs("tab", {k: tr(f"admin_tab_{k}") for k in sections}, key="admin_tab"):
         if tab.open:

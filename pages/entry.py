@@ -11,9 +11,10 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, filters, ui
+from dashboard import contacts_view, data, filters, ui
 from dashboard import entry_state as es
 from dashboard import entry_text as et
+from dashboard import entry_trail as trail_ui
 from dashboard.context import View
 from dashboard.data import Conflict, EntryError, PermissionDenied, entry_window
 from dashboard.format import md_escape
@@ -81,12 +82,14 @@ def _refused(held: dict, exc: EntryError) -> None:
     held["flash"] = ("conflict" if isinstance(exc, Conflict) else "error", exc.message, exc.problems)
 
 
-def indicator(view: View, form, held: dict, code: str, row, editable: bool) -> None:
+def indicator(view: View, form, held: dict, code: str, row, editable: bool, trail=None) -> None:
     tr, lang = view.tr, view.lang
     ind = form.indicators.loc[code]
     box = st.container(border=True)
     box.markdown(f"**{code}** {md_escape(ind[f'name_{lang}'])}" + ("" if ind["provenance"] == "verified" else " ✳"))
     box.caption(et.target(ind, lang) + " · " + et.last_round(form, code, lang))
+    if trail is not None:
+        trail_ui.beside(view, box, trail, code)
     left, right = box.columns(2)
     for col, field, part in ((left, "f", "frame"), (right, "d", "delivered")):
         label = f"{code} ({1 if part == 'frame' else 2}) {ind[f'{part}_{lang}']}"
@@ -111,7 +114,7 @@ def indicator(view: View, form, held: dict, code: str, row, editable: bool) -> N
 
 
 @st.fragment
-def workspace(view: View, form, peers, editable: bool) -> None:
+def workspace(view: View, form, peers, editable: bool, trail=None) -> None:
     """The form itself: progress, one domain's figures, save, submit. Changes rerun only this."""
     tr, lang = view.tr, view.lang
     held = es.state(form)
@@ -130,7 +133,7 @@ def workspace(view: View, form, peers, editable: bool) -> None:
         if mission:
             st.markdown(f"**{md_escape(mission)}**")
         for code in group.index:
-            indicator(view, form, held, code, checked.loc[code], editable)
+            indicator(view, form, held, code, checked.loc[code], editable, trail)
     if editable:
         st.button(tr("entry_save_domain", domain=domain), type="primary", icon=":material/save:", key="entry_save",
                   on_click=_save, args=(view, form, held, domain))
@@ -159,13 +162,15 @@ def submit_box(view: View, form, held: dict, checked, summary, peers) -> None:
         st.rerun()
 
 
-def submitted(view: View, form, peers, status: str) -> None:
+def submitted(view: View, form, peers, status: str, trail=None) -> None:
     tr = view.tr
     st.success(tr("entry_submitted_on", date=date_label(form.current["submitted_at"], view.lang),
                   name=form.current["certified_name"] or "–"), icon=":material/task_alt:")
     typed = form.figures.rename(columns={"frame": "frame_raw", "delivered": "delivered_raw"})
     checked = checks.check(form.indicators, typed, form.last, peers)
-    st.dataframe(et.figures_table(form, checked, view.lang), hide_index=True, width="stretch")
+    table = et.figures_table(form, checked, view.lang)
+    st.dataframe(table if trail is None else trail_ui.with_trail(table, trail, view), hide_index=True,
+                 width="stretch", column_config={tr("col_indicator"): st.column_config.TextColumn(width="medium")})
     may = status == "open" or view.scope.can_administer
     if may and st.button(tr("entry_reopen"), icon=":material/edit:", key="entry_reopen"):
         try:
@@ -245,12 +250,38 @@ def render(view: View) -> None:
         st.success(tr(done), icon=":material/task_alt:")
     status = entry_window(form.round_state, form.window_open, form.window_close, date.today())
     header(view, form, status)
+    trail = trail_ui.load(view, form)
+    trail_ui.notice(view, form, trail)
+    parts(view, form, status, trail)
+    with st.expander(tr("contact_title"), icon=":material/mail:"):
+        contacts_view.own(view, form.lao["code"], form.lao["province_code"])
+
+
+def parts(view: View, form, status: str, trail) -> None:
+    """The form's parts as tabs kept in the URL (`part`); only the open one runs."""
+    tr = view.tr
+    names = {"form": tr("entry_part_form"), "evidence": tr("entry_part_evidence"), "steps": tr("entry_part_steps")}
+    for tab, name in ui.url_tabs("part", names, key="entry_part"):
+        if not tab.open:
+            continue
+        with tab:
+            if name == "form":
+                form_part(view, form, status, trail)
+            elif name == "evidence":
+                trail_ui.evidence_section(view, form, trail)
+            else:
+                trail_ui.steps_section(view, form)
+
+
+def form_part(view: View, form, status: str, trail) -> None:
+    """The figures: the form itself (or the submitted figures), the offline workbook and the history."""
+    tr = view.tr
     peers = data.entry_peers(view.v, form.year - 1, form.lao["type"])
     editable = status == "open" or view.scope.can_administer
     if form.state in ("submitted", "returned"):
-        submitted(view, form, peers, status)
+        submitted(view, form, peers, status, trail)
     else:
-        workspace(view, form, peers, editable)
+        workspace(view, form, peers, editable, trail)
     offline(view, form, editable)
     with st.expander(tr("entry_history"), icon=":material/history:"):
         st.dataframe(et.history_rows(form, view.lang), hide_index=True, width="stretch")

@@ -11,7 +11,7 @@ import re
 
 import streamlit as st
 
-from dashboard import charts, data, filters, ui
+from dashboard import charts, data, filters, trail_view, ui
 from dashboard import scorecard_tables as tables
 from dashboard import scorecard_text as text
 from dashboard.context import View
@@ -169,6 +169,7 @@ def render(view: View) -> None:
         return
     metrics(view, card)
     downloads(view, card)
+    trail_view.scorecard_section(view, card)
     domains_section(view, card)
     sections = {"fix": fix_section, "table": table_section, "trend": trend_section}
     for tab, name in ui.url_tabs("tab", {k: tr(f"lao_tab_{k}") for k in sections}, key="lao_tab"):

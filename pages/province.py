@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 import geo
-from dashboard import data, filters, nav, ui
+from dashboard import data, filters, nav, review_view, ui
 from dashboard import province_view as pv
 from dashboard.context import View
 from dashboard.format import MARK, display_names, indicator_label, md_escape, pct, signed
@@ -245,7 +245,12 @@ def _flags(c: Province) -> None:
     names = c.names
     show = pd.DataFrame({"name": f["lao_code"].map(names), "kind": f["kind"].map(lambda k: tr(f"province_flag_{k}")),
                          "lao_code": f["lao_code"].map(c.link), "detail": detail})
-    pv.table(show, f"{c.tag}-flags", config={"name": pv.LABEL, "lao_code": LINK})
+    config = {"name": pv.LABEL, "lao_code": LINK}
+    reviews = review_view.review_links(c.view, f["lao_code"], c.year, c.code)   # staff who may read the reviews
+    if reviews is not None:
+        show["review"] = reviews.to_numpy()
+        config["review"] = st.column_config.LinkColumn(display_text=tr("province_flag_review"))
+    pv.table(show, f"{c.tag}-flags", config=config)
     lines = zip(show["name"], show["kind"], detail, strict=True)
     st.markdown("\n".join(f"- **{md_escape(n)}** ({md_escape(k)}): {md_escape(d)}" for n, k, d in lines))
 

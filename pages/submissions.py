@@ -10,7 +10,7 @@ import streamlit as st
 
 import geo
 
-from dashboard import data, filters, ui
+from dashboard import data, filters, followup_view, ui
 from dashboard.context import View
 from dashboard.format import num, pct
 from dashboard.i18n import date_label, year_label
@@ -179,3 +179,4 @@ def render(view: View) -> None:
         _by_district(view, df, districts, year)
     _by_type(view, df, year)
     _worklist(view, df, provinces, districts, year, one_province=province != ALL)
+    followup_view.render(view, df, year, province, type_code, provinces, districts)

@@ -20,8 +20,9 @@ from .document import Report
 MARK = "*"      # the Thai fonts have no ✳; a fallback font would split every line into fragments
 
 
-def build_pdf(card: Scorecard, lang: str = "th", generated: date | None = None) -> bytes:
-    """The council report of a scorecard as PDF bytes."""
+def build_pdf(card: Scorecard, lang: str = "th", generated: date | None = None, steps=None) -> bytes:
+    """The council report of a scorecard as PDF bytes. `steps`: the LAO's steps after submission
+    (store.steps.steps), listed after what to fix first; None leaves that section out."""
     if not card.has_results:
         raise ValueError(f"LAO {card.lao['lao_code']} has no scored submission for {card.year}")
     title = f"{text.lao_name(card, lang)} · {year_label(card.year, lang)}"
@@ -29,6 +30,8 @@ def build_pdf(card: Scorecard, lang: str = "th", generated: date | None = None) 
     sections.cover(pdf, card, lang, generated or date.today())
     sections.domains(pdf, card, lang)
     sections.fix_first(pdf, card, lang)
+    if steps is not None:
+        sections.after_submission(pdf, steps, lang)
     sections.indicators(pdf, card, lang)
     sections.trend(pdf, card, lang)
     sections.notes(pdf, card, lang)

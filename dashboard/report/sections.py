@@ -11,6 +11,7 @@ from scoring.scorecard import Scorecard
 
 from .. import scorecard_tables as tables
 from .. import scorecard_text as text
+from .. import trail_text
 from ..format import pct
 from ..i18n import date_label, t, year_label
 from ..theme import BLUE, GREY, INK, LIGHT, ORANGE, WARNING, rgb
@@ -138,6 +139,17 @@ def fix_first(pdf: Report, card: Scorecard, lang: str) -> None:
     if len(df) > FIX_LIMIT:
         pdf.ln(1)
         pdf.write_par(t("lao_pdf_fix_more", lang, n=len(df) - FIX_LIMIT), 9.5, color=GREY)
+
+
+def after_submission(pdf: Report, steps, lang: str) -> None:
+    """The steps after submission as the LAO recorded them (dates, the meeting, where it was made public,
+    links), so the council sees the paper trail beside the results."""
+    pdf.ln(4)
+    pdf.heading(t("trail_pdf_title", lang), keep=60)
+    pdf.write_par(t("trail_scorecard_help", lang), 9, color=GREY)
+    pdf.ln(1)
+    df = trail_text.steps_rows(steps, lang, documents=False, marks=False)
+    table(pdf, list(df.columns), _rows(df), widths=(38, 24, 48, 46, 24), aligns=("LEFT",) * 5, size=8.5)
 
 
 def indicators(pdf: Report, card: Scorecard, lang: str) -> None:

@@ -60,7 +60,7 @@ def test_only_administrators_get_in(app_db, user):
 def test_a_bad_file_is_explained_and_changes_nothing(app_db):
     before = counts(app_db)
     at = page_as("admin")
-    assert not at.exception and len(at.tabs) == 6             # upload, rounds, catalogue, exports, accounts, log
+    assert not at.exception and len(at.tabs) == 7   # upload, rounds, catalogue, exports, accounts, contact e-mails, log
     codes = not_started(app_db, "30", 1)
     bad = round_frame(app_db, OPEN, codes).astype(object)
     bad.loc[0, "frame"] = "-3"
