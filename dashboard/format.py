@@ -83,6 +83,13 @@ def md_escape(value) -> str:
     return _MARKDOWN.sub(r"\\\1", str(value))
 
 
+def short(text: str, n: int = 26) -> str:
+    """A long name (an uploaded file's) cut to `n` characters with …, for a button label; the full name is
+    kept where the file is listed."""
+    text = str(text)
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
 def file_size(n_bytes) -> str:
     """350 KB / 1.2 MB / 20 MB: sizes of evidence files and the limits they count against (1 MB = 1,048,576
     bytes, as the limits are set)."""

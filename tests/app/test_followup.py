@@ -162,7 +162,7 @@ def test_reminders_are_for_monitors_and_administrators(cast):
 
 
 def test_an_administrator_sets_a_contact_e_mail_on_the_admin_page(cast):
-    at = open_as("admin", "admin")
+    at = open_as("admin", "admin", tab="contacts")   # the tab of contact e-mails (tabs are lazy)
     assert not at.exception
     at.selectbox(key="contact_admin_province").set_value("30").run()
     at.selectbox(key="contact_admin_lao").set_value(cast.neighbour).run()
