@@ -12,7 +12,7 @@ from scoring.scorecard import Scorecard
 
 from .format import pct
 from .i18n import t
-from .scorecard_text import domain_label
+from .scorecard_text import domain_label, round_name
 from .theme import BLACK, BLUE, OKABE_ITO, OUTCOME_COLOURS, text_on
 from .theme import PLOTLY_BASE as BASE
 
@@ -121,7 +121,7 @@ def scorecard_trend(card: Scorecard, lang: str) -> go.Figure:
     """Pass rate per round: overall as a line, and every domain as a row of labelled cells (a
     single-hue scale, values printed; a round without a submission is left blank and says so)."""
     from plotly.subplots import make_subplots
-    years = [str(y) for y in card.years]
+    years = [round_name(card, y) for y in card.years]
     tr = card.trend
     rows = [*card.domains["domain"], "all"]
     names = {r["domain"]: wrap_label(domain_label(r, lang), 34, 2) for _, r in card.domains.iterrows()}
@@ -134,7 +134,7 @@ def scorecard_trend(card: Scorecard, lang: str) -> go.Figure:
                      for y in card.years])
     fig = make_subplots(rows=2, cols=1, row_heights=[0.3, 0.7], vertical_spacing=0.08)
     overall = tr[(tr["domain"] == "all") & tr["submitted"]]
-    fig.add_scatter(x=overall["year"].astype(str), y=overall["pass_rate"], mode="lines+markers+text",
+    fig.add_scatter(x=[round_name(card, y) for y in overall["year"]], y=overall["pass_rate"], mode="lines+markers+text",
                     name=t("lao_overall", lang), line=dict(color=BLACK, width=3), marker=dict(size=9),
                     text=[pct(v, 0) for v in overall["pass_rate"]], textposition="top center", row=1, col=1)
     fig.add_heatmap(x=years, y=[names[d] for d in rows], z=z, text=text, texttemplate="%{text}",

@@ -9,7 +9,7 @@ import streamlit as st
 from scoring.catalogue import domains
 from scoring.laotypes import TYPE_CODES, type_name
 
-from . import data, ui
+from . import data, provisional, ui
 from .context import View
 from .i18n import t, year_label
 
@@ -59,8 +59,11 @@ def round_year(view: View, default: Literal["published", "open", "newest"] = "pu
     if preferred.empty and default == "open":
         preferred = rounds.loc[rounds["state"] == "published", "year"]
     fallback = int(preferred.max()) if not preferred.empty else years[0]
-    return ui.url_widget("year", st.selectbox, view.tr("year"), years, default=fallback, parse=int, where=where,
+    year = ui.url_widget("year", st.selectbox, view.tr("year"), years, default=fallback, parse=int, where=where,
                          format_func=lambda y: year_label(y, view.lang))
+    if not catalogues:
+        provisional.mark(view, year)     # every page showing an unpublished round's figures says they may change
+    return year
 
 
 def lao_type(view: View, where=None) -> str:

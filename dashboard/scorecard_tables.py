@@ -23,6 +23,7 @@ from .scorecard_text import (
     outcome_label,
     peer_group_label,
     peers_text,
+    round_name,
     target_text,
 )
 from .theme import OUTCOME_CSS
@@ -102,7 +103,8 @@ def trend_rows(card: Scorecard, lang: str) -> pd.DataFrame:
         part = tr[tr["domain"] == dom].set_index("year")
         row = {t("lao_col_domain", lang): names[dom]}
         for y in card.years:
-            row[str(y)] = pct(part.at[y, "pass_rate"]) if part.at[y, "submitted"] else t("lao_no_submission", lang)
+            row[round_name(card, y)] = (pct(part.at[y, "pass_rate"]) if part.at[y, "submitted"] else
+                                        t("lao_no_submission", lang))
         rows.append(row)
     return pd.DataFrame(rows)
 

@@ -99,6 +99,12 @@ def outcome_label(outcome, lang: str) -> str:
     return OUTCOME_LABELS[lang].get(outcome, str(outcome))
 
 
+def round_name(card: Scorecard, year: int) -> str:
+    """A round on an axis or column that spans rounds: 2569* when it is not published yet (provisional_star
+    says what * means)."""
+    return f"{int(year)}*" if int(year) in card.provisional_years else str(int(year))
+
+
 def file_stem(card: Scorecard) -> str:
     return f"scorecard-{card.lao['lao_code']}-{card.year}"
 

@@ -47,7 +47,6 @@ def header(view: View, form, status: str) -> None:
         (st.warning if view.scope.can_administer else st.info)(
             tr(f"entry_window_{status}_admin" if view.scope.can_administer else f"entry_window_{status}"),
             icon=":material/event_busy:")
-    st.caption(tr("entry_provisional"))
 
 
 def _flash(view: View, held: dict) -> None:

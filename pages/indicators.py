@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import geo
-from dashboard import charts, data, filters, nav, ui
+from dashboard import charts, data, filters, nav, provisional, ui
 from dashboard.context import View
 from dashboard.format import display_names, indicator_label, pct
 from dashboard.i18n import year_label
@@ -112,17 +112,21 @@ def one_indicator(view: View, counts: pd.DataFrame, cat: pd.DataFrame, code: str
 
 def history(view: View, code: str, type_code: str, region: str, scope: str) -> None:
     tr, v = view.tr, view.v
-    rows = in_view(view, data.indicator_history(v, view.scope, code), type_code, region)
+    rows = in_view(view, provisional.comparable(view, data.indicator_history(v, view.scope, code)), type_code, region)
     hist = outcome_shares(rows, ["year"]).set_index("year")
-    years = sorted(data.rounds(v, view.scope)["year"])
+    years = sorted(provisional.comparable(view, data.rounds(v, view.scope))["year"])
     present = [y for y in years if y in hist.index]
-    shown = pd.DataFrame({tr("col_year"): present, tr("col_pass_rate"): [hist.at[y, "pass_rate"] for y in present]})
-    table = pd.DataFrame({tr("col_year"): years, tr("col_pass_rate"): [   # absent years say so, never 0
+    names, marked = provisional.year_names(view, years)
+    name = dict(zip(years, names, strict=True))
+    shown = pd.DataFrame({tr("col_year"): [name[y] for y in present],
+                          tr("col_pass_rate"): [hist.at[y, "pass_rate"] for y in present]})
+    table = pd.DataFrame({tr("col_year"): names, tr("col_pass_rate"): [   # absent years say so, never 0
         pct(hist.at[y, "pass_rate"]) if y in hist.index else tr("indicators_not_in_year") for y in years]})
     st.subheader(tr("indicators_history"))
     st.caption(scope)
     ui.chart_with_table(charts.trend(shown, tr("col_year"), tr("col_pass_rate")), table, f"indicator-{code}-rounds",
                         key="ind_history")
+    provisional.star_note(view, marked)
 
 
 def failing_laos(view: View, code: str, year: int, type_code: str, region: str) -> None:
@@ -178,6 +182,9 @@ def render(view: View) -> None:
     lang, tr = view.lang, view.tr
     year, type_code, region = filters.round_year(view), filters.lao_type(view), filters.region(view)
     if year is None:
+        return
+    if provisional.partial(view, year):    # their own rows are not the nation's
+        provisional.withheld(view, "nation")
         return
     scope = filters.scope_label(view, type_code, region)
     st.title(tr("indicators_title", scope=scope))

@@ -11,7 +11,7 @@ import re
 
 import streamlit as st
 
-from dashboard import charts, data, filters, trail_view, ui
+from dashboard import charts, data, filters, provisional, trail_view, ui
 from dashboard import scorecard_tables as tables
 from dashboard import scorecard_text as text
 from dashboard.context import View
@@ -63,7 +63,8 @@ def metrics(view: View, card) -> None:
     c[0].caption(tr("lao_metric_rate_delta", n_pass=o.n_pass, n_judged=o.n_judged))
     rank = f"{o.percentile:.0f}" if o.ranked else "–"
     c[1].metric(tr("lao_metric_percentile"), rank, help=tr("lao_metric_percentile_help"))
-    c[1].caption(f"{text.peer_group_label(card, lang)} ({o.n_peers:,})" if o.ranked else tr("lao_no_peers"))
+    c[1].caption(f"{text.peer_group_label(card, lang)} ({o.n_peers:,})" if o.ranked else
+                 tr("withheld_peers") if provisional.partial(view, card.year) else tr("lao_no_peers"))
     c[2].metric(tr("lao_metric_change"), points(o.change, lang), help=tr("lao_metric_change_help"))
     c[2].caption(year_label(card.prev_year, lang) if card.prev_year else "–")
     c[3].metric(tr("lao_metric_todo"), f"{len(card.fix_first):,}", help=tr("lao_metric_todo_help"))
@@ -94,7 +95,8 @@ def downloads(view: View, card) -> None:
 def domains_section(view: View, card) -> None:
     tr, lang, d = view.tr, view.lang, card.domains.dropna(subset=["vs_peers"])
     summary = tr("lao_domains_summary", above=int((d["vs_peers"] > 0).sum()),
-                 below=int((d["vs_peers"] < 0).sum())) if len(d) else tr("lao_no_peers")
+                 below=int((d["vs_peers"] < 0).sum())) if len(d) else \
+        tr("withheld_peers") if provisional.partial(view, card.year) else tr("lao_no_peers")
     ui.chart_with_table(charts.scorecard_domains(card, lang), tables.domain_rows(card, lang),
                         f"{text.file_stem(card)}-domains",
                         summary=summary, key="lao_domains")
@@ -131,6 +133,7 @@ def trend_section(view: View, card) -> None:
     ui.chart_with_table(charts.scorecard_trend(card, lang), tables.trend_rows(card, lang),
                         f"{text.file_stem(card)}-trend",
                         summary=summary, key="lao_trend")
+    provisional.star_note(view, bool(card.provisional_years))
     prev = year_label(card.prev_year, lang) if card.prev_year else "–"
     st.markdown(f"**{md_escape(tr('lao_changes_title', prev=prev))}**")
     changes = tables.change_rows(card, lang)

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import geo
-from dashboard import charts, data, filters, nav, ui
+from dashboard import charts, data, filters, nav, provisional, ui
 from dashboard.context import View
 from dashboard.format import pct, signed
 from dashboard.i18n import year_label
@@ -23,7 +23,7 @@ def load(view: View, year: int, type_code: str, region: str, domain: str):
     laos = data.laos(v).merge(data.provinces(v)[["province_code", "region6"]], on="province_code")
     laos = filters.apply(laos, type_code, region)
     keep = laos["lao_code"]
-    allyears = data.summaries(v, scope, domain=domain)
+    allyears = provisional.comparable(view, data.summaries(v, scope, domain=domain))
     allyears = allyears[allyears["lao_code"].isin(keep)]
     return laos, allyears[allyears["year"] == year], allyears[allyears["year"] == year - 1], allyears
 
@@ -122,8 +122,10 @@ def trend_section(view: View, allyears: pd.DataFrame, laos: pd.DataFrame, prov: 
     st.header(tr("overview_trend"))
     rows = [(y, area_table(g, laos, None).iloc[0]["pass_rate"]) for y, g in allyears.groupby("year")]
     tdf = pd.DataFrame(rows, columns=[tr("col_year"), tr("col_pass_rate")]).round(1)
+    tdf[tr("col_year")], marked = provisional.year_names(view, tdf[tr("col_year")])
     ui.chart_with_table(charts.trend(tdf, tr("col_year"), tr("col_pass_rate"), tr("overview_trend_line", scope=scope)),
                         tdf, "trend", key="trend")
+    provisional.star_note(view, marked)
     named = prov.merge(data.provinces(v)[["province_code", f"name_{lang}"]], on="province_code")
     up, down = movers(named, "province_code")
     up, down = up[up["change"] > 0], down[down["change"] < 0]     # "fell most" never lists a rise
@@ -168,6 +170,9 @@ def render(view: View) -> None:
     lang, tr = view.lang, view.tr
     year, type_code, region = filters.round_year(view), filters.lao_type(view), filters.region(view)
     if year is None:
+        return
+    if provisional.partial(view, year):    # their own rows are not the nation's
+        provisional.withheld(view, "nation")
         return
     st.title(tr("overview_title", scope=filters.scope_label(view, type_code, region)))
     st.caption(year_label(year, lang))

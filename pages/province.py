@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 import geo
-from dashboard import data, filters, nav, review_view, ui
+from dashboard import data, filters, nav, provisional, review_view, ui
 from dashboard import province_view as pv
 from dashboard.context import View
 from dashboard.format import MARK, display_names, indicator_label, md_escape, pct, signed
@@ -28,6 +28,7 @@ class Province:
     """Everything the province page's sections read, loaded once per run."""
     view: View
     year: int
+    partial: bool            # an unpublished round seen in part: nothing beyond the user's own rows
     code: str
     name: str
     region: str
@@ -66,6 +67,10 @@ def _load(view: View) -> Province | None:
     years = set(data.rounds(v, scope)["year"])
     provs = data.provinces(v).set_index("province_code")
     code = filters.province(view, list(provs.index), default="30")
+    partial = provisional.partial(view, year)      # an unpublished round seen in part: own rows only
+    if partial and not scope.covers(code):
+        provisional.withheld(view, "province")     # never "not submitted" for LAOs this user may not see
+        return None
     type_code = filters.lao_type(view)
     nation = cmp.with_attributes(data.summaries(v, scope, year=year, domain="all"), provs.reset_index())
     keep = (lambda df: df) if type_code == ALL else (lambda df: df[df["type"] == type_code])
@@ -77,7 +82,9 @@ def _load(view: View) -> Province | None:
     laos = keep(cmp.with_attributes(data.laos(v).query("province_code == @code"), provs.reset_index()))
     table = cmp.lao_table(laos, doms, previous, cmp.peer_ranks(nation), data.submissions(v, scope, year, code),
                           district_names)
-    return Province(view=view, year=year, code=code, name=provs.at[code, f"name_{lang}"],
+    if partial:                                    # ranks among the user's own rows are no national position
+        table = table.assign(percentile=float("nan"), n_peers=float("nan"), small_group=False)
+    return Province(view=view, year=year, partial=partial, code=code, name=provs.at[code, f"name_{lang}"],
                     region=provs.at[code, "region6"], type_code=type_code, nation=nation, previous=previous,
                     domains=doms, table=table, district_names=district_names,
                     domain_names=domain_table()[f"name_{lang}"],
@@ -90,11 +97,16 @@ def _headline(c: Province) -> None:
     h = cmp.headline(c.of_type(c.nation), c.code, c.previous)
     m = st.container(horizontal=True, gap="medium")
     nation = filters.scope_label(c.view, c.type_code)            # "ทั้งประเทศ" or "<type> ทั้งประเทศ"
-    m.metric(tr("province_m_province", name=c.name), pct(h["province"]),
-             tr("province_vs_nation", d=signed(h["province"] - h["nation"]), scope=nation), delta_color="off")
-    m.metric(tr("province_m_region", region=tr(f"region_{c.region}")), pct(h["region"]))
-    m.metric(tr("province_m_nation", scope=nation), pct(h["nation"]))
-    m.metric(tr("province_m_change"), signed(h["change"], unit=" " + tr("province_points")))
+    if c.partial:                  # the region and nation would be this province again: say why they are not here
+        m.metric(tr("province_m_province", name=c.name), pct(h["province"]))
+        m.metric(tr("province_m_change"), signed(h["change"], unit=" " + tr("province_points")))
+        provisional.withheld(c.view, "comparisons")
+    else:
+        m.metric(tr("province_m_province", name=c.name), pct(h["province"]),
+                 tr("province_vs_nation", d=signed(h["province"] - h["nation"]), scope=nation), delta_color="off")
+        m.metric(tr("province_m_region", region=tr(f"region_{c.region}")), pct(h["region"]))
+        m.metric(tr("province_m_nation", scope=nation), pct(h["nation"]))
+        m.metric(tr("province_m_change"), signed(h["change"], unit=" " + tr("province_points")))
     st.caption(tr("province_m_laos", n=h["n_with_results"], total=len(c.table)) + " · " + tr("province_pooled_note"))
 
 
@@ -148,6 +160,9 @@ def _open_scorecard(c: Province) -> None:
 
 def _peers(c: Province) -> None:
     tr = c.view.tr
+    if c.partial:
+        provisional.withheld(c.view, "peers")
+        return
     st.caption(tr("province_peer_note", min=MIN_PEERS))
     names = c.names
     lao = ui.url_widget("lao", st.selectbox, tr("province_peer_lao"), sorted(names, key=names.get), sticky=False,
@@ -236,6 +251,9 @@ def _flags(c: Province) -> None:
     f = anomalies.for_province(c.nation, c.domains[c.domains["domain"] == "all"], c.previous, data.results(
         v, scope, year=c.year, province=c.code), data.catalogue(v, c.year).set_index("code")["measure"],
         data.province_answers(v, scope, c.year, c.code), c.code, c.table["lao_code"])
+    if c.partial:                  # "peers rarely reach 100 %" needs the nation's peers
+        f = f[f["kind"] != "perfect"]
+        provisional.withheld(c.view, "peers")
     if f.empty:
         st.success(tr("province_flags_none"), icon=":material/check:")
         return

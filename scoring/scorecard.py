@@ -83,6 +83,7 @@ class Scorecard:
     submitted_at: object = None
     synthetic: bool = False
     years: list[int] = field(default_factory=list)
+    provisional_years: list[int] = field(default_factory=list)    # rounds in `years` not yet published
 
 
 def applicable(catalogue: pd.DataFrame, lao_type: str) -> pd.DataFrame:
@@ -208,7 +209,8 @@ def change_table(history: pd.DataFrame, year: int, prev: int | None) -> pd.DataF
 def build(inp: Inputs) -> Scorecard:
     lao, year = inp.lao, int(inp.year)
     years = sorted(int(y) for y in inp.rounds["year"] if int(y) <= year)   # history up to this round
-    state = inp.rounds.set_index("year")["state"].get(year)
+    states = {int(y): st for y, st in zip(inp.rounds["year"], inp.rounds["state"], strict=True)}
+    state = states.get(year)
     earlier = [y for y in years if y < year]
     prev = earlier[-1] if earlier else None
 
@@ -243,4 +245,5 @@ def build(inp: Inputs) -> Scorecard:
     return Scorecard(lao=lao, year=year, round_state=state, prev_year=prev, has_results=has_results,
                      overall=overall, domains=dom, indicators=table, fix_first=todo,
                      trend=trend_table(inp.summaries, years), changes=change_table(history, year, prev),
-                     history=history, submitted_at=submitted_at, synthetic=inp.synthetic, years=years)
+                     history=history, submitted_at=submitted_at, synthetic=inp.synthetic, years=years,
+                     provisional_years=[y for y in years if states.get(y) != "published"])

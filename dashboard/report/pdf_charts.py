@@ -7,6 +7,7 @@ from scoring.scorecard import Scorecard
 
 from ..format import is_missing, pct
 from ..i18n import t
+from ..scorecard_text import round_name
 from ..theme import BLUE, GREY, GRID, INK, ORANGE, PALE_BLUE, rgb
 from .document import FONT, MARGIN, Report
 
@@ -99,5 +100,5 @@ def round_bars(pdf: Report, card: Scorecard, lang: str) -> None:
             pdf.multi_cell(col, 3.6, pdf.lines(t("lao_no_submission", lang), col - 2 * pdf.c_margin), align="C")
         pdf.set_xy(cx, top + h + 0.8)
         pdf.set_font(FONT, "", 8.5)
-        pdf.cell(col, 4.5, str(y), align="C")
+        pdf.cell(col, 4.5, round_name(card, y), align="C")
     pdf.set_y(top + h + 8)

@@ -177,6 +177,8 @@ def trend(pdf: Report, card: Scorecard, lang: str) -> None:
     n = len(df.columns) - 1
     table(pdf, list(df.columns), _rows(df), widths=(80, *([100 / max(n, 1)] * n)),
           aligns=("LEFT", *(["RIGHT"] * n)), size=8.5)
+    if card.provisional_years:
+        pdf.write_par(t("provisional_star", lang), 9, color=GREY)
     pdf.ln(3)
     prev = year_label(card.prev_year, lang) if card.prev_year else "–"
     pdf.start_section(t("lao_changes_title", lang, prev=prev), level=1)
