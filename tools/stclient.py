@@ -37,6 +37,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.runtime.state.common import user_key_from_element_id
+from streamlit.util import calc_hash
 
 DONE = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)
 # The WidgetState field a widget's value travels in (streamlit/elements/widgets: `value_type=`).
@@ -186,7 +187,13 @@ class Session:
         msg.rerun_script.query_string = query
         msg.rerun_script.page_name = page
         self.query = query                          # unless the script changes it (page_info_changed)
-        return await self._send(msg, page, "")
+        run = await self._send(msg, page, "")
+        # Streamlit names a page by the hash of its url path; when another page ran, the one asked for does
+        # not exist, whether or not its page_not_found message was read within this run ("home" forwards).
+        if page not in ("", "home") and self.page_hash != calc_hash(page) and \
+                not any(e.startswith("page not found") for e in run.errors):
+            run.errors.append(f"page not found: {page!r} (another page ran)")
+        return run
 
     def set(self, widget: Element, value: Any) -> None:
         """Give a widget a value; it is sent with the next rerun or click, as a browser sends what was typed."""

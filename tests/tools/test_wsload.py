@@ -135,7 +135,8 @@ def test_pages_are_measured_beside_the_floor(served):
     assert (good["runs"], good["errors"], by["floor (before)"]["errors"]) == (4, 0, 0)
     assert good["runs_per_s"] > 0 and 0 < good["p50_s"] <= good["p95_s"] <= good["max_s"] and good["mean_kb"] > 5
     assert good["x_floor"] == round(good["runs_per_s"] / floor, 2) == out["x_floor"][card]
-    assert by["nosuchpage"]["errors"] == 4 and "page not found" in by["nosuchpage"]["error_sample"][0]
+    assert by["nosuchpage"]["errors"] == 4 and "page not found" in by["nosuchpage"]["error_sample"][0], \
+        by["nosuchpage"]
     assert out["errors"] == 4 and out["floor_runs_per_s"] == [by["floor (before)"]["runs_per_s"],
                                                               by["floor (after)"]["runs_per_s"]]
 
