@@ -220,8 +220,14 @@ def entry_form(scope: Scope, lao: str, year: int):
     return entry.load_form(engine(), scope, lao, year)
 
 
+def entry_peers(year: int, lao_type: str) -> pd.DataFrame:
+    """What LAOs of a type reached in a round (for the form's warnings), cached on that round's own version:
+    thousands of drafts begun in the open round do not make the last round's 6 s statistics be built again."""
+    return _entry_peers(queries.round_version(engine(), year), year, lao_type)
+
+
 @_cache
-def entry_peers(v: int, year: int, lao_type: str) -> pd.DataFrame:
+def _entry_peers(v: int, year: int, lao_type: str) -> pd.DataFrame:
     return entry.peer_stats(engine(), year, lao_type)
 
 

@@ -275,7 +275,7 @@ def parts(view: View, form, status: str, trail) -> None:
 def form_part(view: View, form, status: str, trail) -> None:
     """The figures: the form itself (or the submitted figures), the offline workbook and the history."""
     tr = view.tr
-    peers = data.entry_peers(view.v, form.year - 1, form.lao["type"])
+    peers = data.entry_peers(form.year - 1, form.lao["type"])
     editable = status == "open" or view.scope.can_administer
     if form.state in ("submitted", "returned"):
         submitted(view, form, peers, status, trail)

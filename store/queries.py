@@ -26,6 +26,23 @@ def data_version(engine: Engine) -> int:
         return int(conn.execute(text("SELECT COALESCE(MAX(id), 0) FROM change_log")).scalar_one())
 
 
+# Changes that touch no round's figures (accounts, contact e-mails, reminders sent): every LAO's first
+# sign-in logs a password change, and none of them should make a round's cached figures be read again.
+NOT_FIGURES = ("user-add", "user-enable", "user-disable", "user-reset", "user-password", "user-provision",
+               "contact-email", "remind")
+
+
+def round_version(engine: Engine, year: int) -> int:
+    """Changes whenever one round's figures may have changed: a change logged for that round, or for no round
+    in particular (an import of several years, the registry) unless it touches no figures. A draft begun in
+    the open round leaves the last round's version alone, so what is cached about the last round stays warm."""
+    names = ", ".join(f":n{i}" for i in range(len(NOT_FIGURES)))
+    with engine.connect() as conn:
+        return int(conn.execute(text(
+            f"SELECT COALESCE(MAX(id), 0) FROM change_log WHERE year = :y OR (year IS NULL AND action NOT IN "
+            f"({names}))"), {"y": int(year), **{f"n{i}": a for i, a in enumerate(NOT_FIGURES)}}).scalar_one())
+
+
 def meta(engine: Engine) -> dict[str, str]:
     return dict(_read(engine, "SELECT key, value FROM meta").itertuples(index=False, name=None))
 

@@ -74,6 +74,24 @@ def test_a_domain_saved_as_a_draft_survives_and_moves_no_cache_after_the_first_s
     assert scalar(db, "SELECT COUNT(*) FROM result WHERE lao_code = :c AND year = :y", c=lao, y=YEAR) == 0
 
 
+def test_a_draft_begun_moves_the_open_rounds_version_and_not_the_last_ones(db, lao):
+    from store.dataset import log_change
+    from store.queries import data_version, round_version
+
+    before = {y: round_version(db, y) for y in (YEAR - 1, YEAR)}
+    me = staff(lao)
+    form = entry.load_form(db, me, lao, YEAR)
+    entry.save(db, me, form, 1, filled(form, 1), form.mark(1))
+    assert round_version(db, YEAR) == data_version(db) > before[YEAR]
+    assert round_version(db, YEAR - 1) == before[YEAR - 1]         # the form's peer statistics stay cached
+    with db.begin() as conn:
+        log_change(conn, me.user, "user-password", me.user)          # a first sign-in touches no figures
+    assert round_version(db, YEAR - 1) == before[YEAR - 1] and data_version(db) > round_version(db, YEAR)
+    with db.begin() as conn:
+        now = log_change(conn, "admin", "import", "submission revisions, years 2568, 2569")    # for no one round
+    assert round_version(db, YEAR - 1) == round_version(db, YEAR) == now
+
+
 def test_a_save_based_on_an_older_version_is_refused_naming_who_and_when(db, lao):
     form = entry.load_form(db, staff(lao), lao, YEAR)
     entry.save(db, staff(lao), form, 1, filled(form, 1), form.mark(1), who="somsri")
