@@ -123,11 +123,13 @@ def submissions(engine: Engine, scope: Scope, year: int, province: str | None = 
     if province is not None:
         where.append("l.province_code = :p")
         params["p"] = province
+    # Who submitted is a user name (often an administrator's, for an import): staff see it, the public never.
+    by = "COALESCE(cnt.submitted_by, cur.submitted_by)" if scope.signed_in else "NULL"
     df = _read(engine, f"SELECT {LAO_FIELDS}, "
                        "CASE WHEN cnt.id IS NOT NULL THEN 'submitted' ELSE cur.state END AS state, "
                        "cur.state AS current_state, cur.revision, cur.review_state, "
                        "COALESCE(cnt.submitted_at, cur.submitted_at) AS submitted_at, "
-                       "COALESCE(cnt.submitted_by, cur.submitted_by) AS submitted_by, "
+                       f"{by} AS submitted_by, "
                        "CASE WHEN cnt.id IS NOT NULL AND cur.id <> cnt.id THEN 1 ELSE 0 END AS revising "
                        "FROM lao l LEFT JOIN submission cur ON cur.lao_code = l.code AND cur.year = :y AND cur.is_current "
                        "LEFT JOIN submission cnt ON cnt.lao_code = l.code AND cnt.year = :y AND cnt.counted "
