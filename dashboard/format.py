@@ -77,10 +77,16 @@ def area_names(df: pd.DataFrame, level: str, lang: str) -> pd.Series:
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&:])")
 
 
+# Streamlit's markdown also turns bare addresses into links (GFM autolinks: http://, https://, www., e-mail),
+# found in the text after escapes are read, so escaping cannot stop them. An autolink only starts after a
+# space, punctuation or the start of the text: an invisible WORD JOINER (U+2060) just before one keeps it text.
+_AUTOLINK = re.compile(r"(?i)(?=https?://|www\.)|(?<=[\w.+-])(?=@[\w-]+\.)")
+
+
 def md_escape(value) -> str:
     """Text from a URL, a file or the database, made safe to show inside markdown: every character that
     markdown or HTML would read as markup is escaped, so it shows as itself (never a link, an image, a tag)."""
-    return _MARKDOWN.sub(r"\\\1", str(value))
+    return _MARKDOWN.sub(r"\\\1", _AUTOLINK.sub("\u2060", str(value)))
 
 
 def short(text: str, n: int = 26) -> str:

@@ -8,7 +8,7 @@ import streamlit as st
 import geo
 from dashboard import charts, data, filters, nav, provisional, ui
 from dashboard.context import View
-from dashboard.format import display_names, indicator_label, pct
+from dashboard.format import display_names, indicator_label, md_escape, pct
 from dashboard.i18n import year_label
 from scoring.areas import outcome_shares
 from scoring.catalogue import domains
@@ -168,9 +168,9 @@ def pick_indicator(view: View, cat: pd.DataFrame, domain: str, type_code: str, y
     codes = [c for c in in_domain if applies(cat, c, type_code)]
     asked = ui.url_value("indicator")
     if asked and asked not in cat.index:
-        st.info(tr("indicators_absent", code=asked, year=year))
+        st.info(tr("indicators_absent", code=md_escape(asked), year=year))
     elif asked and not applies(cat, asked, type_code):
-        st.info(tr("indicators_type_not_applicable", code=asked, type=type_name(type_code, view.lang)))
+        st.info(tr("indicators_type_not_applicable", code=md_escape(asked), type=type_name(type_code, view.lang)))
     if not codes:
         st.info(tr("indicators_domain_none"))
         return None

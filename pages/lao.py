@@ -47,7 +47,7 @@ def search_box(view: View) -> None:
 
 def header(view: View, card) -> None:
     tr, lang = view.tr, view.lang
-    st.title(text.lao_name(card, lang))
+    st.title(md_escape(text.lao_name(card, lang)))
     parts = text.identity_parts(card, lang) + [year_label(card.year, lang)]
     if card.submitted_at is not None:
         parts.append(tr("lao_submitted_on", date=date_label(card.submitted_at, lang)))
@@ -157,7 +157,7 @@ def render(view: View) -> None:
     search_box(view)
     card = data.lao_scorecard(v, scope, code, year) if code and year else None
     if raw and card is None and year:
-        st.warning(tr("lao_unknown", code=raw))
+        st.warning(tr("lao_unknown", code=md_escape(raw)))
     if card is None:
         if not raw:
             st.info(tr("lao_start"), icon=":material/search:")

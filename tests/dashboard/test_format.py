@@ -81,3 +81,12 @@ def test_area_names(level, lang, expected):
 def test_area_names_refuses_an_unknown_level():
     with pytest.raises(ValueError):
         fmt.area_names(pd.DataFrame(), "region", "th")
+
+
+def test_markdown_from_data_shows_as_itself_and_bare_addresses_do_not_become_links():
+    md_escape = fmt.md_escape
+    assert md_escape("[x](https://e.example/) ![i](y.png) <b>") == \
+        "\\[x\\]\\(\u2060https\\://e\\.example/\\) \\!\\[i\\]\\(y\\.png\\) \\<b\\>"
+    # an autolink starts only after a space, punctuation or the start: the invisible word joiner stops it
+    assert md_escape("ดู www.e.example หรือ a.b@e.example") == "ดู \u2060www\\.e\\.example หรือ a\\.b\u2060@e\\.example"
+    assert md_escape("ไม่มีที่อยู่ 1.01") == "ไม่มีที่อยู่ 1\\.01"
