@@ -35,12 +35,18 @@ if [ -z "${LAO_CHROMIUM:-}" ] && [ -x /usr/bin/chromium ]; then
 fi
 export PATH="$PWD/.venv/bin:$PATH"
 
-# Default to tests/ unless some argument is an existing path (or path::test id).
-has_path=0
+# Default to tests/ unless some argument is an existing path (or path::test id). The whole suite runs on every
+# core (pytest-xdist), a test file per worker so each module's server and browser start once; give -n yourself
+# to choose otherwise (-n 0: one process).
+has_path=0 has_n=0
 for arg in "$@"; do
   if [ -e "${arg%%::*}" ]; then has_path=1; fi
+  case $arg in -n | -n* | --numprocesses*) has_n=1 ;; esac
 done
-if [ "$has_path" = 0 ]; then set -- "$@" tests; fi
+if [ "$has_path" = 0 ]; then
+  set -- "$@" tests
+  if [ "$has_n" = 0 ]; then set -- -n auto --dist loadfile "$@"; fi
+fi
 
 # Not exec: the EXIT trap must still stop PostgreSQL.
 .venv/bin/python -m pytest "$@"
