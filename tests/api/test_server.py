@@ -3,7 +3,6 @@ same server, same port, the pages unchanged, every answer unframeable, JSON gzip
 a page run that a (browserless) visitor caused."""
 from __future__ import annotations
 
-import asyncio
 import gzip
 import json
 import urllib.request
@@ -12,7 +11,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.browser.conftest import StreamlitServer
-from tools.stclient import Session
+from tools.stclient import Session, in_thread
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +68,7 @@ def test_metrics_count_a_page_run_and_the_session(server):
             run = await s.open("overview?year=2567")
             return run, metric(base, "lao_sessions_active", {})
 
-    run, sessions = asyncio.run(visit())
+    run, sessions = in_thread(visit())      # its own loop: a browser test's may be running in this process
     assert not run.errors and run.nbytes > 10_000
     assert sessions >= 1
     assert metric(base, "lao_page_run_seconds_count", {"page": "overview"}) == before + 1

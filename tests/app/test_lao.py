@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from dashboard import auth
+from dashboard.format import md_escape
 from dashboard.i18n import messages
 from scoring.laotypes import display_name
 from scoring.rules import OUTCOME_LABELS
@@ -87,7 +88,7 @@ def test_partial_thai_name_lists_every_match_and_a_click_opens_it(con):
     assert not at.exception
     assert at.query_params["lao"] == names[0]
     name = sql(con, "SELECT name_th, type FROM lao WHERE code = ?", names[0]).iloc[0]
-    assert at.title[0].value == display_name(name["name_th"], name["type"])
+    assert at.title[0].value == md_escape(display_name(name["name_th"], name["type"]))    # shown as text
 
 
 def test_a_search_with_no_match_says_so():
@@ -108,7 +109,7 @@ def test_scorecard_figures_match_an_independent_computation(subject, con):
     code = subject["code"]
     at = open_page("lao", lao=code, year=YEAR, tab="table")       # tabs are lazy: the URL opens this one
     assert not at.exception
-    assert at.title[0].value == display_name(subject["name_th"], subject["type"])
+    assert at.title[0].value == md_escape(display_name(subject["name_th"], subject["type"]))
 
     # overall pass rate straight from the result table
     per_lao = sql(con, """SELECT r.lao_code, l.population, SUM(r.outcome = 'pass') AS p,
@@ -222,7 +223,7 @@ def test_trend_and_changes_since_last_round(subject, con):
 def test_english_scorecard(subject):
     at = open_page("lao", lao=subject["code"], year=YEAR, lang="en", tab="table")
     assert not at.exception
-    assert at.title[0].value == display_name(subject["name_th"], subject["type"], "en", subject["name_en"])
+    assert at.title[0].value == md_escape(display_name(subject["name_th"], subject["type"], "en", subject["name_en"]))
     official = pd.concat(tables_with(at, m("col_frame", "en")), ignore_index=True)
     assert set(official[m("outcome_col", "en")]) <= set(OUTCOME_LABELS["en"].values())
 

@@ -76,10 +76,12 @@ def value(name: str):
 
 def assert_shown_as_text(at, *context) -> None:
     assert not at.exception, (*context, [e.value for e in at.exception])
-    for kind in MARKDOWN_KINDS:
-        for element in getattr(at, kind):
-            body = str(element.value)
-            assert f"]({PAYLOAD}" not in body and f"<img src={PAYLOAD}" not in body, (*context, kind, body)
+    bodies = [(kind, str(e.value)) for kind in MARKDOWN_KINDS for e in getattr(at, kind)]
+    bodies += [(kind, str(e.label)) for kind in ("button", "checkbox", "radio", "selectbox", "text_input")
+               for e in getattr(at, kind)]              # labels are markdown too
+    bodies += [("tab", str(e.label)) for e in at.tabs] + [("expander", str(e.label)) for e in at.expander]
+    for kind, body in bodies:
+        assert f"]({PAYLOAD}" not in body and f"<img src={PAYLOAD}" not in body, (*context, kind, body)
 
 
 NAMED_VIEWS = [("lao", {"year": "2568"}), ("lao", {"year": "2568", "tab": "trend"}), ("lao", {"year": "2569"}),

@@ -32,8 +32,8 @@ from store.access import EVERYTHING, PUBLIC, PermissionDenied, Scope
 from store.db import make_engine
 
 # Reads of public reference data (registry, areas, catalogue, the round calendar): no scope needed.
-PUBLIC_READS = {"data_version", "meta", "provinces", "districts", "laos", "catalogue", "round_states", "lao",
-                "corrections"}
+PUBLIC_READS = {"data_version", "round_version", "meta", "provinces", "districts", "laos", "catalogue",
+                "round_states", "lao", "corrections"}
 ASSESSMENT_TABLES = re.compile(r"\b(FROM|JOIN)\s+(submission|indicator_value|result|summary)\b", re.I)
 OPEN_YEAR, PUBLISHED_YEAR = 2569, 2568
 MAX_CALLS = 24          # argument combinations per function and scope (a deterministic spread)
