@@ -98,6 +98,27 @@ def summaries(v: int, scope: Scope, year: int | None = None, domain: str | None 
 
 
 @_cache
+def overview(v: int, scope: Scope, year: int, type_code: str, region: str, domain: str, leave_out: tuple = ()):
+    """The overview's figures for one view (dashboard.overview_figures), once per data version and view.
+    `leave_out`: rounds the figures may not use (an unpublished one, for someone who sees only part of it)."""
+    from . import overview_figures
+    return overview_figures.build(laos(v), provinces(v), _usable(summaries(v, scope, domain=domain), leave_out),
+                                  year, type_code, region)
+
+
+@_cache
+def overview_districts(v: int, scope: Scope, year: int, type_code: str, region: str, domain: str,
+                       leave_out: tuple = ()) -> pd.DataFrame:
+    from . import overview_figures
+    return overview_figures.districts(laos(v), provinces(v), _usable(summaries(v, scope, domain=domain), leave_out),
+                                      year, type_code, region)
+
+
+def _usable(rows: pd.DataFrame, leave_out: tuple) -> pd.DataFrame:
+    return rows[~rows["year"].isin(leave_out)] if leave_out else rows
+
+
+@_cache
 def results(v: int, scope: Scope, year: int | None = None, indicator: str | None = None,
             province: str | None = None, lao: str | None = None, outcome: str | None = None) -> pd.DataFrame:
     return queries.results(engine(), scope, year=year, indicator=indicator, province=province, lao=lao,

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-import pandas as pd
 import streamlit as st
 
+from scoring import areas
 from scoring.catalogue import domains
 from scoring.laotypes import TYPE_CODES, type_name
 
@@ -13,7 +13,7 @@ from . import data, provisional, ui
 from .context import View
 from .i18n import t, year_label
 
-ALL = "all"
+ALL = areas.ALL     # the one value meaning "every type / region / province"
 
 
 def region_name(code: str, lang: str) -> str:
@@ -85,13 +85,3 @@ def province(view: View, options: list[str], default: str | None = None, *, allo
     return ui.url_widget("province", st.selectbox, view.tr("province"), choices,
                          default=default if default in choices else choices[0], where=where,
                          format_func=lambda c: view.tr("all_provinces") if c == ALL else names.get(c, c))
-
-
-def apply(laos: pd.DataFrame, type_code: str = ALL, region_code: str = ALL) -> pd.DataFrame:
-    """LAOs within the chosen type and region (laos needs a region6 column for the region filter)."""
-    keep = pd.Series(True, index=laos.index)
-    if type_code != ALL:
-        keep &= laos["type"] == type_code
-    if region_code != ALL:
-        keep &= laos["region6"] == region_code
-    return laos[keep]

@@ -55,12 +55,16 @@ def label(view: View, year: int, text: str) -> str:
     return f"{text} ({view.tr('provisional_short')})" if is_provisional(view, year) else text
 
 
+def left_out(view: View) -> tuple[int, ...]:
+    """The rounds a figure across LAOs may not use for this user (see `comparable`), as a cache key."""
+    return () if view.scope.sees_everything else tuple(sorted(years(view)))
+
+
 def comparable(view: View, rows):
     """Rows (with a year column) that a figure across LAOs may use: for a user who sees only part of an
     unpublished round, that round's rows are their own, not the nation's, so they are left out."""
-    if view.scope.sees_everything:
-        return rows
-    return rows[~rows["year"].astype(int).isin(years(view))]
+    out = left_out(view)
+    return rows[~rows["year"].astype(int).isin(out)] if out else rows
 
 
 def year_names(view: View, values) -> tuple[list[str], bool]:

@@ -167,6 +167,8 @@ def synthetic_banner(view) -> None:
         st.info(view.tr("synthetic_banner"), icon=":material/science:")
 
 
-# Map figures are pure functions of their inputs; caching them keeps warm reruns well under budget.
-province_map = st.cache_data(show_spinner=False, max_entries=64)(geo.province_map)
-district_map = st.cache_data(show_spinner=False, max_entries=64)(geo.district_map)
+# Map figures are pure functions of their inputs, built once per input and shared by every session as the same
+# object (cache_resource): a copy per run would be unpickled and validated again by plotly, which cost more than
+# the rest of the overview's run. Callers only hand the figure to st.plotly_chart, which copies it; never change it.
+province_map = st.cache_resource(show_spinner=False, max_entries=64)(geo.province_map)
+district_map = st.cache_resource(show_spinner=False, max_entries=64)(geo.district_map)

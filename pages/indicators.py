@@ -10,7 +10,7 @@ from dashboard import charts, data, filters, nav, provisional, ui
 from dashboard.context import View
 from dashboard.format import display_names, indicator_label, md_escape, pct
 from dashboard.i18n import year_label
-from scoring.areas import outcome_shares
+from scoring.areas import outcome_shares, select
 from scoring.catalogue import domains
 from scoring.laotypes import TYPE_CODES, type_name
 from scoring.rules import OUTCOME_LABELS
@@ -22,7 +22,7 @@ OUTCOMES = ("pass", "fail", "not_done", "no_service")
 def in_view(view: View, df: pd.DataFrame, type_code: str, region: str) -> pd.DataFrame:
     """Rows (with type and province_code) of the LAOs in the chosen type and region."""
     df = df.merge(data.provinces(view.v)[["province_code", "region6"]], on="province_code")
-    return filters.apply(df, type_code, region)
+    return select(df, type_code, region)
 
 
 def load(view: View, year: int, type_code: str, region: str) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -10,22 +10,12 @@ from dashboard import charts, data, filters, nav, provisional, ui
 from dashboard.context import View
 from dashboard.format import pct, signed
 from dashboard.i18n import year_label
-from scoring.areas import LOW_COVERAGE, area_table, distribution, movers
+from scoring.areas import LOW_COVERAGE, movers
 from scoring.catalogue import domains
 from scoring.laotypes import type_name
 
 METRICS = ("pass_rate", "coverage", "change", "domain")
 CARRY = ("year", "type", "lang", "metric", "domain", "region")
-
-
-def load(view: View, year: int, type_code: str, region: str, domain: str):
-    v, scope = view.v, view.scope
-    laos = data.laos(v).merge(data.provinces(v)[["province_code", "region6"]], on="province_code")
-    laos = filters.apply(laos, type_code, region)
-    keep = laos["lao_code"]
-    allyears = provisional.comparable(view, data.summaries(v, scope, domain=domain))
-    allyears = allyears[allyears["lao_code"].isin(keep)]
-    return laos, allyears[allyears["year"] == year], allyears[allyears["year"] == year - 1], allyears
 
 
 def headline(view: View, nat: pd.Series, has_prev: bool, scope: str) -> None:
@@ -63,8 +53,8 @@ def area_table_view(view: View, df: pd.DataFrame, key: str, name_col: str) -> pd
     return out
 
 
-def map_section(view: View, summary: pd.DataFrame, laos: pd.DataFrame, prev: pd.DataFrame | None,
-                prov: pd.DataFrame, value: str, metric_label: str, year: int) -> None:
+def map_section(view: View, key: tuple, prov: pd.DataFrame, value: str, metric_label: str, year: int) -> None:
+    """The maps; `key` names the view (year, type, region, domain, rounds left out) for the district figures."""
     lang, tr, v = view.lang, view.tr, view.v
     scale = "diverging" if value == "change" else "sequential"
     zrange = None if value == "change" else (0, 100)
@@ -80,7 +70,7 @@ def map_section(view: View, summary: pd.DataFrame, laos: pd.DataFrame, prev: pd.
             if level == "province":
                 province_map(view, prov, value, metric_label, year, common)
             else:
-                dist = area_table(summary, laos.dropna(subset=["district_code"]), "district_code", prev)
+                dist = data.overview_districts(v, view.scope, *key)
                 df = area_frame(view, dist, "district_code", data.districts(v), value, metric_label)
                 fig = ui.district_map(df, value, uirevision="overview-districts", **common)
                 ui.chart_with_table(fig, area_table_view(view, df, "district_code", f"name_{lang}"),
@@ -117,11 +107,10 @@ def province_picker(view: View, pf: pd.DataFrame) -> None:
                  ui.carry_params(*CARRY, province=code), icon=":material/arrow_forward:")
 
 
-def trend_section(view: View, allyears: pd.DataFrame, laos: pd.DataFrame, prov: pd.DataFrame, scope: str) -> None:
+def trend_section(view: View, trend: pd.DataFrame, prov: pd.DataFrame, scope: str) -> None:
     lang, tr, v = view.lang, view.tr, view.v
     st.header(tr("overview_trend"))
-    rows = [(y, area_table(g, laos, None).iloc[0]["pass_rate"]) for y, g in allyears.groupby("year")]
-    tdf = pd.DataFrame(rows, columns=[tr("col_year"), tr("col_pass_rate")]).round(1)
+    tdf = trend.set_axis([tr("col_year"), tr("col_pass_rate")], axis=1).round(1)
     tdf[tr("col_year")], marked = provisional.year_names(view, tdf[tr("col_year")])
     ui.chart_with_table(charts.trend(tdf, tr("col_year"), tr("col_pass_rate"), tr("overview_trend_line", scope=scope)),
                         tdf, "trend", key="trend")
@@ -150,13 +139,12 @@ def movers_view(view: View, df: pd.DataFrame) -> pd.DataFrame:
     return df[list(cols)].rename(columns=cols).round(1)
 
 
-def breakdown_section(view: View, summary: pd.DataFrame, laos: pd.DataFrame) -> None:
+def breakdown_section(view: View, spread: dict) -> None:
     lang, tr = view.lang, view.tr
     st.header(tr("overview_breakdown"))
     st.caption(tr("overview_breakdown_note"))
-    s = summary.merge(laos[["lao_code", "region6"]], on="lao_code")
     for by, label in (("type", lambda c: type_name(c, lang)), ("region6", lambda c: filters.region_name(c, lang))):
-        dist = distribution(s, by)
+        dist = spread[by]
         dist[tr("col_group")] = dist[by].map(label)
         table = dist[[tr("col_group"), "n", "min", "q1", "median", "q3", "max"]].round(1).rename(columns={
             "n": tr("col_n_with_results"), "min": tr("col_min"), "q1": tr("col_q1"), "median": tr("col_median"),
@@ -182,17 +170,15 @@ def render(view: View) -> None:
     domain = ui.url_widget("domain", st.selectbox, tr("domain"), [str(d) for d in dnames.index], default="1",
                            where=st, format_func=lambda d: f"{d}. {dnames[int(d)]}") if metric == "domain" else "all"
     scope = filters.scope_label(view, type_code, region, domain)
-    laos, summary, prev, allyears = load(view, year, type_code, region, domain)
-    if summary.empty:            # say so, instead of empty figures, maps and downloads
+    key = (year, type_code, region, domain, provisional.left_out(view))
+    fig = data.overview(view.v, view.scope, *key)           # worked out once per data version and view
+    if fig.empty:            # say so, instead of empty figures, maps and downloads
         st.info(tr("overview_no_results", year=year_label(year, lang), scope=scope), icon=":material/info:")
         return
-    has_prev = not prev.empty
-    nat = area_table(summary, laos, None, prev if has_prev else None).iloc[0]
-    headline(view, nat, has_prev, scope)
+    headline(view, fig.nation, fig.has_prev, scope)
     value = {"domain": "pass_rate"}.get(metric, metric)
     label = tr(f"metric_{metric}") + (f" ({tr('domain')} {domain})" if metric == "domain" else "")
-    prov = area_table(summary, laos, "province_code", prev)
     st.header(tr("overview_map_title", metric=label))
-    map_section(view, summary, laos, prev, prov, value, label, year)
-    trend_section(view, allyears, laos, prov, scope)
-    breakdown_section(view, summary, laos)
+    map_section(view, key, fig.provinces, value, label, year)
+    trend_section(view, fig.trend, fig.provinces, scope)
+    breakdown_section(view, fig.spread)

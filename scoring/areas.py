@@ -11,6 +11,17 @@ import pandas as pd
 from .rates import COUNT_COLUMNS, pass_rate, share
 
 LOW_COVERAGE = 80.0   # % of LAOs submitted below which an area's figure is marked as incomplete
+ALL = "all"           # the filters' "every type" / "every region"
+
+
+def select(laos: pd.DataFrame, type_code: str = ALL, region: str = ALL) -> pd.DataFrame:
+    """LAOs of the chosen type and region (`laos` needs a region6 column for the region)."""
+    keep = pd.Series(True, index=laos.index)
+    if type_code != ALL:
+        keep &= laos["type"] == type_code
+    if region != ALL:
+        keep &= laos["region6"] == region
+    return laos[keep]
 
 
 def area_table(summary: pd.DataFrame, laos: pd.DataFrame, by: str | None,

@@ -127,12 +127,27 @@ def test_a_view_without_results_says_so_instead_of_empty_tables_and_downloads():
 
 
 def test_the_district_table_is_not_worked_out_while_its_tab_is_hidden(monkeypatch):
-    import pages.overview as page
+    import dashboard.overview_figures as figures
     levels = []
-    real = page.area_table
-    monkeypatch.setattr(page, "area_table", lambda s, laos, by, *a: levels.append(by) or real(s, laos, by, *a))
+    real = figures.area_table
+    monkeypatch.setattr(figures, "area_table", lambda s, laos, by, *a: levels.append(by) or real(s, laos, by, *a))
     open_page("overview", year=YEAR)
     assert "district_code" not in levels and "province_code" in levels
     levels.clear()
     open_page("overview", year=YEAR, level="district")
     assert "district_code" in levels
+
+
+def test_the_figures_are_worked_out_once_per_data_version_and_view(monkeypatch):
+    """A second visitor of the same view (and a rerun) reads the figures from the cache: no area is worked out."""
+    import dashboard.overview_figures as figures
+    levels = []
+    real = figures.area_table
+    monkeypatch.setattr(figures, "area_table", lambda s, laos, by, *a: levels.append(by) or real(s, laos, by, *a))
+    first = open_page("overview", year=YEAR)
+    assert levels and not first.exception
+    levels.clear()
+    second = open_page("overview", year=YEAR)
+    assert levels == [] and [m.value for m in second.metric] == [m.value for m in first.metric]
+    open_page("overview", year=YEAR, type="sao")                     # another view is its own entry
+    assert levels
