@@ -11,6 +11,7 @@ no password is ever logged.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import re
@@ -36,9 +37,14 @@ OTP_LENGTH = 20                                     # 20 × log2(31) ≈ 99 bits
 NAME = re.compile(r"^[\w.@+-]{1,100}$")             # letters (Thai too), digits, . _ @ + -
 
 _hasher = PasswordHasher()                          # argon2id with the library's current default cost
-_DEFAULT = extract_parameters(_hasher.hash("x"))
-# Verified when a user name is unknown, so a wrong name costs as long as a wrong password.
-_DUMMY = _hasher.hash("not anyone's password")
+_LEAST = PasswordHasher()                           # the cost a stored hash must at least have (never changed)
+
+
+@functools.cache
+def _dummy() -> str:
+    """Verified when a user name is unknown, so a wrong name costs as long as a wrong password (made at the
+    first sign-in, not at import: each hash takes a tenth of a second and 64 MB)."""
+    return _hasher.hash("not anyone's password")
 _slots: threading.BoundedSemaphore | None = None
 _slots_lock = threading.Lock()
 
@@ -79,8 +85,9 @@ def strong_hash(stored: str) -> bool:
         p = extract_parameters(stored)
     except (InvalidHashError, ValueError):
         return False
-    return (p.type is Type.ID and p.memory_cost >= _DEFAULT.memory_cost and p.time_cost >= _DEFAULT.time_cost
-            and p.parallelism >= _DEFAULT.parallelism and p.hash_len >= _DEFAULT.hash_len)
+    h = _LEAST
+    return (p.type is Type.ID and p.memory_cost >= h.memory_cost and p.time_cost >= h.time_cost
+            and p.parallelism >= h.parallelism and p.hash_len >= h.hash_len)
 
 
 def _hash_slots() -> threading.BoundedSemaphore:
@@ -102,7 +109,7 @@ def verify_password(stored: str | None, password: str) -> bool:
     usable = bool(stored) and strong_hash(stored)
     with _hash_slots():
         try:
-            return _hasher.verify(stored if usable else _DUMMY, password) and usable
+            return _hasher.verify(stored if usable else _dummy(), password) and usable
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
 
