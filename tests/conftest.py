@@ -67,6 +67,21 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+# Folders whose files take longest (servers, browsers, killed processes): collected first, so that with one file
+# per worker (scripts/test.sh runs pytest-xdist with --dist loadfile) the long files start early and the short
+# ones fill in around them, instead of one worker finishing a long file alone at the end.
+SLOW_FIRST = ("browser", "proxy", "faults", "tools")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    root = config.rootpath / "tests"
+
+    def rank(item: pytest.Item) -> int:
+        parts = item.path.relative_to(root).parts if root in item.path.parents else ()
+        return SLOW_FIRST.index(parts[0]) if parts and parts[0] in SLOW_FIRST else len(SLOW_FIRST)
+    items.sort(key=rank)        # stable: within a folder, files and tests keep their order
+
+
 @pytest.hookimpl(tryfirst=True)  # before any fixture is set up: no server is started for a test that won't run
 def pytest_runtest_setup(item: pytest.Item) -> None:
     if item.get_closest_marker("postgres") and not postgres_url():
