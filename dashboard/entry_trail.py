@@ -60,24 +60,8 @@ def notice(view: View, form, trail: Trail) -> None:
         tv.show_flash(view, "reply")
         tv.thread(view, trail.comments, trail.names)
         if trail.writer:
-            _reply(view, form, trail)
-
-
-def _reply(view: View, form, trail: Trail) -> None:
-    tr = view.tr
-    n = st.session_state.setdefault("trail_reply_n", 0)
-    about = st.selectbox(tr("trail_reply_about"), [WHOLE, *trail.names], key=f"trail_reply_about_{n}",
-                         format_func=lambda c: tt.target_name(c or None, None, view.lang, trail.names))
-    body = st.text_area(tr("trail_reply"), key=f"trail_reply_{n}", max_chars=4000)
-    if st.button(tr("trail_reply_send"), key="trail_reply_send", icon=":material/reply:"):
-        try:
-            data.review_comment(view.scope, form.lao["code"], form.year, body, about or None)
-        except (data.TrailError, data.NotAllowed) as exc:
-            st.error(md_escape(exc.text(view.lang)), icon=":material/error:")
-            return
-        st.session_state["trail_reply_n"] = n + 1
-        tv.done("reply", "trail_reply_sent")
-        st.rerun()
+            tv.comment_box(view, form.lao["code"], form.year, trail.names, "trail_reply", "reply",
+                           ("trail_reply", "trail_reply_send", "trail_reply_sent"), ":material/reply:")
 
 
 def beside(view: View, where, trail: Trail, code: str) -> None:

@@ -221,7 +221,8 @@ def _part(view: View, name: str, code: str, year: int, newest, previous, revisio
         comments = data.review_comments(scope, code, year)
         tv.thread(view, comments, names)
         if may_review(view, data.laos(view.v).set_index("lao_code").at[code, "province_code"]):
-            _comment_form(view, code, year, names)
+            tv.comment_box(view, code, year, names, "review_comment", "review",
+                           ("review_comment", "review_comment_send", "review_commented"), ":material/add_comment:")
     elif name == "evidence":
         files = data.evidence_list(scope, code, year, include_removed=True)
         tv.evidence_list(view, files[files["removed_at"].isna()], names, key="rv_ev")
@@ -254,18 +255,3 @@ def _figures(view: View, code: str, year: int, newest, previous, names) -> None:
         st.dataframe(table, hide_index=True, width="stretch")
 
 
-def _comment_form(view: View, code: str, year: int, names: dict[str, str]) -> None:
-    tr = view.tr
-    n = st.session_state.setdefault("review_comment_n", 0)
-    about = st.selectbox(tr("trail_reply_about"), ["", *names], key=f"review_comment_about_{n}",
-                         format_func=lambda c: tt.target_name(c or None, None, view.lang, names))
-    body = st.text_area(tr("review_comment"), key=f"review_comment_{n}", max_chars=4000)
-    if st.button(tr("review_comment_send"), key="review_comment_send", icon=":material/add_comment:"):
-        try:
-            data.review_comment(view.scope, code, year, body, about or None)
-        except (data.TrailError, data.NotAllowed) as exc:
-            st.error(md_escape(exc.text(view.lang)), icon=":material/error:")
-            return
-        st.session_state["review_comment_n"] = n + 1
-        tv.done("review", "review_commented")
-        st.rerun()

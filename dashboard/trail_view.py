@@ -46,6 +46,28 @@ def show_flash(view: View, where: str) -> None:
                                                    icon=":material/task_alt:" if kind == "ok" else ":material/error:")
 
 
+def comment_box(view: View, lao: str, year: int, names: dict[str, str], where: str, flash_to: str,
+                texts: tuple[str, str, str], icon: str) -> None:
+    """A comment on one indicator or the whole submission, for the LAO's reply (entry) and the monitor's review:
+    `texts` = (field label, send button, success message) keys; `where` prefixes the widgets' keys, `flash_to`
+    names the flash that says it was sent."""
+    tr = view.tr
+    label, send, sent = texts
+    n = st.session_state.setdefault(f"{where}_n", 0)          # a new key after sending: the boxes start empty
+    about = st.selectbox(tr("trail_reply_about"), ["", *names], key=f"{where}_about_{n}",
+                         format_func=lambda c: tt.target_name(c or None, None, view.lang, names))
+    body = st.text_area(tr(label), key=f"{where}_{n}", max_chars=4000)
+    if st.button(tr(send), key=f"{where}_send", icon=icon):
+        try:
+            data.review_comment(view.scope, lao, year, body, about or None)
+        except (data.TrailError, data.NotAllowed) as exc:
+            st.error(md_escape(exc.text(view.lang)), icon=":material/error:")
+            return
+        st.session_state[f"{where}_n"] = n + 1
+        done(flash_to, sent)
+        st.rerun()
+
+
 # --- evidence -------------------------------------------------------------------------------------------------
 
 def evidence_list(view: View, df: pd.DataFrame, names: dict[str, str], key: str, removable: bool = False) -> None:

@@ -17,6 +17,7 @@ a page that tries shows up in ``console_errors`` as net::ERR_NAME_NOT_RESOLVED.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -258,6 +259,20 @@ def goto():
     return go
 
 
+@contextlib.contextmanager
+def accounts_env(path):
+    """LAO_ACCOUNTS_FILE set to `path` while a server starts: inherited by the server process only."""
+    old = os.environ.get("LAO_ACCOUNTS_FILE")
+    os.environ["LAO_ACCOUNTS_FILE"] = str(path)
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("LAO_ACCOUNTS_FILE", None)
+        else:
+            os.environ["LAO_ACCOUNTS_FILE"] = old
+
+
 @pytest.fixture(scope="session")
 def private_server(streamlit_server, small_sqlite_template, tmp_path_factory):
     """private_server(name) -> (base URL, database path): a server on its own copy of the sample, with
@@ -268,16 +283,7 @@ def private_server(streamlit_server, small_sqlite_template, tmp_path_factory):
         root = tmp_path_factory.mktemp(name)
         db = root / f"{name}.sqlite"
         shutil.copy(small_sqlite_template, db)
-        accounts = write_accounts_file(root / "accounts.toml")
-        old = os.environ.get("LAO_ACCOUNTS_FILE")
-        os.environ["LAO_ACCOUNTS_FILE"] = str(accounts)         # inherited by the server process only
-        try:
-            url = streamlit_server(f"sqlite:///{db}")
-        finally:
-            if old is None:
-                os.environ.pop("LAO_ACCOUNTS_FILE", None)
-            else:
-                os.environ["LAO_ACCOUNTS_FILE"] = old
-        return url, db
+        with accounts_env(write_accounts_file(root / "accounts.toml")):
+            return streamlit_server(f"sqlite:///{db}"), db
 
     return start

@@ -10,7 +10,6 @@ page load below is a real signed-in load."""
 from __future__ import annotations
 
 import io
-import os
 import re
 import shutil
 from datetime import date, timedelta
@@ -29,7 +28,7 @@ from store import entry
 from store.access import Scope
 from store.db import make_engine
 from tests.accounts import PASSWORD, write_accounts_file
-from tests.browser.conftest import _is_known_noise
+from tests.browser.conftest import _is_known_noise, accounts_env
 
 OPEN = 2569
 
@@ -66,15 +65,8 @@ def served(streamlit_server, small_sqlite_template, tmp_path_factory) -> dict:
     engine.dispose()
     accounts = {"lao": {"role": "lao", "lao": code}, "mon30": {"role": "monitor", "province": "30"},
                 "exec": {"role": "executive"}}
-    old = os.environ.get("LAO_ACCOUNTS_FILE")
-    os.environ["LAO_ACCOUNTS_FILE"] = str(write_accounts_file(root / "accounts.toml", accounts))
-    try:
+    with accounts_env(write_accounts_file(root / "accounts.toml", accounts)):
         url = streamlit_server(f"sqlite:///{db}")
-    finally:
-        if old is None:
-            os.environ.pop("LAO_ACCOUNTS_FILE", None)
-        else:
-            os.environ["LAO_ACCOUNTS_FILE"] = old
     return {"url": url, "db": db, "code": code, "indicator": ratio, "domain": int(ratio.split(".")[0]),
             "frame": rows.at[ratio, "frame"], "delivered": rows.at[ratio, "delivered"]}
 

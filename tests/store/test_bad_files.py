@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import zipfile
 
 import openpyxl
 import pandas as pd
@@ -19,6 +18,7 @@ from sqlalchemy import inspect, text
 from sample_data.round_file import round_frame
 from store import manage
 from store.access import Scope
+from tests.store.trail_helpers import zip_of
 
 ADMIN = Scope(role="admin", user="tester")
 YEAR = 2569
@@ -47,14 +47,6 @@ def xlsx_bytes(rows: list[list]) -> bytes:
         ws.append(r)
     buf = io.BytesIO()
     wb.save(buf)
-    return buf.getvalue()
-
-
-def zip_bytes(entries: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, content in entries.items():
-            zf.writestr(name, content)
     return buf.getvalue()
 
 
@@ -99,7 +91,7 @@ def corpus(db, good: pd.DataFrame) -> list[tuple[str, str, bytes, str]]:
     header = ",".join(g.columns) + "\n"
     thai_cols = {"lao_code": "รหัส อปท.", "year": "ปี", "indicator_code": "รหัสตัวชี้วัด",
                  "frame": "กรอบการประเมิน (1)", "delivered": "การจัดบริการสาธารณะ (2)"}
-    bomb = zip_bytes({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>",
+    bomb = zip_of({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>",
                       "xl/worksheets/sheet1.xml": b"<sheetData>" + b" " * (8 * 1024 * 1024) + b"</sheetData>"})
     real_xlsx = xlsx_bytes([list(g.columns)] + g.head(3).values.tolist())
     formulas_xlsx = xlsx_bytes([list(g.columns)] + [[first, YEAR, g.loc[0, "indicator_code"], "=10*10", "=A2"]])
@@ -110,7 +102,7 @@ def corpus(db, good: pd.DataFrame) -> list[tuple[str, str, bytes, str]]:
         ("utf16", "submissions", csv_bytes(g, "utf-16"), "CSV"),
         ("undecodable-bytes", "submissions", header.encode() + b"\xdb\xfc\xff,\xfe\xfd\n", "การเข้ารหัส"),
         ("broken-xlsx", "submissions", real_xlsx[: len(real_xlsx) // 2], "CSV"),
-        ("zip-not-workbook", "submissions", zip_bytes({"hello.txt": b"hi"}), "CSV"),
+        ("zip-not-workbook", "submissions", zip_of({"hello.txt": b"hi"}), "CSV"),
         ("legacy-xls", "submissions", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, ".xls"),
         ("png-as-csv", "submissions", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 40, "CSV"),
         ("xlsx-zip-bomb", "submissions", bomb, "Excel"),
