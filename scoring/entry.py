@@ -105,23 +105,26 @@ def _given(value) -> bool:
 
 
 def _measure_rules(out: pd.DataFrame, measure: pd.Series, not_done: pd.Series) -> None:
-    f, d = out["frame"], out["delivered"]
-    for i in out.index:
-        m = measure[i]
-        if out.at[i, "frame_error"] is None and pd.notna(f[i]) and m in ("yesno", "count") and f[i] not in (0.0, 1.0):
-            out.at[i, "frame_error"] = Bilingual("(1) ต้องเป็น 1 (มีภารกิจนี้) หรือ 0 (ไม่มี)",
-                                                 "(1) must be 1 (the LAO has this task) or 0 (it has not)")
-        if out.at[i, "delivered_error"] is not None or pd.isna(d[i]):
+    """The rules that depend on the indicator's measure, added to out's errors. Plain lists, not a loop of
+    pandas look-ups: this runs on every keystroke's fragment run and twice per save."""
+    frame_errors, delivered_errors = out["frame_error"].tolist(), out["delivered_error"].tolist()
+    rows = zip(measure.tolist(), out["frame"].tolist(), out["delivered"].tolist(), not_done.tolist(), strict=True)
+    for k, (m, f, d, nd) in enumerate(rows):
+        if frame_errors[k] is None and not math.isnan(f) and m in ("yesno", "count") and f not in (0.0, 1.0):
+            frame_errors[k] = Bilingual("(1) ต้องเป็น 1 (มีภารกิจนี้) หรือ 0 (ไม่มี)",
+                                        "(1) must be 1 (the LAO has this task) or 0 (it has not)")
+        if delivered_errors[k] is not None or math.isnan(d):
             continue
-        if m == "yesno" and d[i] not in (0.0, 1.0):
-            out.at[i, "delivered_error"] = Bilingual("(2) ต้องเป็น 1 (ทำแล้ว) หรือ 0 (ยังไม่ได้ทำ)",
-                                                     "(2) must be 1 (done) or 0 (not done)")
-        elif m == "ratio" and pd.notna(f[i]) and d[i] > f[i]:
-            out.at[i, "delivered_error"] = Bilingual(f"(2) = {d[i]:,.10g} มากกว่า (1) = {f[i]:,.10g}",
-                                                     f"(2) = {d[i]:,.10g} is more than (1) = {f[i]:,.10g}")
-        if not_done[i]:
-            out.at[i, "delivered_error"] = Bilingual("เลือก 'ไม่ได้ดำเนินการ' แล้ว จึงต้องเว้น (2) ว่าง",
-                                                     "'not carried out' is ticked, so (2) must stay empty")
+        if m == "yesno" and d not in (0.0, 1.0):
+            delivered_errors[k] = Bilingual("(2) ต้องเป็น 1 (ทำแล้ว) หรือ 0 (ยังไม่ได้ทำ)",
+                                            "(2) must be 1 (done) or 0 (not done)")
+        elif m == "ratio" and not math.isnan(f) and d > f:
+            delivered_errors[k] = Bilingual(f"(2) = {d:,.10g} มากกว่า (1) = {f:,.10g}",
+                                            f"(2) = {d:,.10g} is more than (1) = {f:,.10g}")
+        if nd:
+            delivered_errors[k] = Bilingual("เลือก 'ไม่ได้ดำเนินการ' แล้ว จึงต้องเว้น (2) ว่าง",
+                                            "'not carried out' is ticked, so (2) must stay empty")
+    out["frame_error"], out["delivered_error"] = frame_errors, delivered_errors
 
 
 def _warnings(out: pd.DataFrame, measure: pd.Series, last: pd.DataFrame | None, peers: pd.DataFrame | None,
@@ -131,11 +134,13 @@ def _warnings(out: pd.DataFrame, measure: pd.Series, last: pd.DataFrame | None, 
     last = (last if last is not None else pd.DataFrame(columns=["frame", "pct"])).reindex(out.index)
     peers = (peers if peers is not None else pd.DataFrame(columns=["perfect_share", "median_frame"])).reindex(out.index)
     warnings = []
-    for i in out.index:
-        f, p, lf, lp = out.at[i, "frame"], out.at[i, "pct"], last.at[i, "frame"], last.at[i, "pct"]
+    rows = zip(out["frame"].tolist(), out["pct"].tolist(), last["frame"].tolist(), last["pct"].tolist(),
+               peers["perfect_share"].tolist(), peers["median_frame"].tolist(), measure.tolist(), complete.tolist(),
+               strict=True)
+    for f, p, lf, lp, perfect, median, m, done in rows:
         w = None
-        ratio = measure[i] == "ratio"
-        if not complete[i]:
+        ratio = m == "ratio"
+        if not done:
             pass
         elif f == 0 and pd.notna(lf) and lf > 0:
             w = Bilingual(f"(1) เป็น 0 (ไม่มีบริการ) แต่ปีก่อนมี {lf:,.10g}", f"(1) is 0 (no such service) but was {lf:,.10g} last round")
@@ -144,9 +149,9 @@ def _warnings(out: pd.DataFrame, measure: pd.Series, last: pd.DataFrame | None, 
                           f"the percentage moved from {lp:.1f} to {p:.1f} ({p - lp:+.1f} points) since last round")
         elif ratio and f and pd.notna(lf) and lf > 0 and max(f / lf, lf / f) >= WARN_FACTOR:
             w = Bilingual(f"(1) = {f:,.10g} ต่างจากปีก่อน ({lf:,.10g}) มาก", f"(1) = {f:,.10g} is far from last round's {lf:,.10g}")
-        elif ratio and pd.notna(p) and p >= 100 and pd.notna(peers.at[i, "perfect_share"]) \
-                and peers.at[i, "perfect_share"] < WARN_PEER_PERFECT and f >= (peers.at[i, "median_frame"] or 0):
-            share = peers.at[i, "perfect_share"] * 100
+        elif ratio and pd.notna(p) and p >= 100 and pd.notna(perfect) and perfect < WARN_PEER_PERFECT \
+                and f >= (median or 0):
+            share = perfect * 100
             w = Bilingual(f"ได้ 100% จากกรอบที่ใหญ่ ขณะที่ อปท. ประเภทเดียวกันได้ 100% เพียง {share:.0f}%",
                           f"100 % on a large frame, while only {share:.0f} % of LAOs of the same type reach 100 %")
         warnings.append(w)
