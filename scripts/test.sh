@@ -36,8 +36,8 @@ fi
 export PATH="$PWD/.venv/bin:$PATH"
 
 # Default to tests/ unless some argument is an existing path (or path::test id). The whole suite runs on every
-# core (pytest-xdist), a test file per worker so each module's server and browser start once; give -n yourself
-# to choose otherwise (-n 0: one process).
+# core (pytest-xdist, at most 4 workers), a file per worker so each module's server and browser start once;
+# give -n yourself to choose otherwise (-n 0: one process).
 has_path=0 has_n=0
 for arg in "$@"; do
   if [ -e "${arg%%::*}" ]; then has_path=1; fi
@@ -45,7 +45,7 @@ for arg in "$@"; do
 done
 if [ "$has_path" = 0 ]; then
   set -- "$@" tests
-  if [ "$has_n" = 0 ]; then set -- -n auto --dist loadfile "$@"; fi
+  if [ "$has_n" = 0 ]; then set -- -n auto --maxprocesses 4 --dist loadfile "$@"; fi
 fi
 
 # Not exec: the EXIT trap must still stop PostgreSQL.
