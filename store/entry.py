@@ -139,6 +139,12 @@ def _as_date(value) -> date | None:
 
 # --- reading -----------------------------------------------------------------------------------------
 
+def _by_code(df: pd.DataFrame) -> pd.DataFrame:
+    """Rows keyed by indicator code, the key held as plain Python strings: a form is loaded on every run and
+    each look-up by code would otherwise convert pandas' Arrow-backed strings first (a third of a save's time)."""
+    return df.set_index(pd.Index(df["code"].astype(object), name="code")).drop(columns="code")
+
+
 def load_form(engine: Engine, scope: Scope, lao_code: str, year: int) -> Form | None:
     """Everything the form shows, read fresh (drafts change all the time); None for an unknown LAO."""
     require(scope, lao_code)
@@ -153,7 +159,7 @@ def load_form(engine: Engine, scope: Scope, lao_code: str, year: int) -> Form | 
             raise EntryError(f"ไม่มีรอบการประเมินปี {year}", f"there is no assessment round {year}")
         cat = with_targets(conn, pd.read_sql(text("SELECT * FROM indicator WHERE year = :y ORDER BY code"), conn,
                                              params={"y": year}))
-        indicators = applicable(cat, lao["type"]).set_index("code")
+        indicators = _by_code(applicable(cat, lao["type"]))
         current = conn.execute(text(
             "SELECT id, revision, state, submitted_at, submitted_by, certified_name, certified_position, review_state, "
             "updated_at, updated_by, lock_version FROM submission WHERE lao_code = :c AND year = :y AND is_current"),
@@ -161,12 +167,12 @@ def load_form(engine: Engine, scope: Scope, lao_code: str, year: int) -> Form | 
         counted = conn.execute(text("SELECT revision FROM submission WHERE lao_code = :c AND year = :y AND counted"),
                                {"c": lao_code, "y": year}).scalar()
         figures = _figures(conn, current["id"]) if current else _empty_figures()
-        last = pd.read_sql(text(
+        last = _by_code(pd.read_sql(text(
             "SELECT v.indicator_code AS code, v.frame, v.delivered, r.pct, r.outcome FROM submission s "
             "JOIN indicator_value v ON v.submission_id = s.id LEFT JOIN result r ON r.year = s.year "
             "AND r.lao_code = s.lao_code AND r.indicator_code = v.indicator_code "
             "WHERE s.lao_code = :c AND s.year = :y AND s.counted"), conn,
-            params={"c": lao_code, "y": year - 1}).set_index("code")
+            params={"c": lao_code, "y": year - 1}))
         history = pd.read_sql(text("SELECT id, at, who, action, domain, revision, detail FROM entry_event "
                                    "WHERE lao_code = :c AND year = :y ORDER BY id DESC"), conn,
                               params={"c": lao_code, "y": year})
@@ -185,13 +191,13 @@ def _figures(conn: Connection, submission_id: int) -> pd.DataFrame:
                           "FROM indicator_value v JOIN submission s ON s.id = v.submission_id "
                           "WHERE v.submission_id = :s"), conn, params={"s": submission_id})
     meant = (df["state"] == "submitted") & df["delivered"].isna() & (df["frame"] > 0)
-    return df.assign(not_done=df["not_done"].astype(bool) | meant).drop(columns="state").set_index("code")
+    return _by_code(df.assign(not_done=df["not_done"].astype(bool) | meant).drop(columns="state"))
 
 
 def _empty_figures() -> pd.DataFrame:
     return pd.DataFrame({"frame": pd.Series(dtype=float), "delivered": pd.Series(dtype=float),
                          "not_done": pd.Series(dtype=bool), "explanation": pd.Series(dtype=object)},
-                        index=pd.Index([], name="code"))
+                        index=pd.Index([], name="code", dtype=object))
 
 
 def peer_stats(engine: Engine, year: int, lao_type: str) -> pd.DataFrame:
@@ -279,7 +285,8 @@ def save(engine: Engine, scope: Scope, form: Form, domain: int | None, figures: 
     require(scope, lao)
     now = (now or datetime.now()).replace(microsecond=0)
     who = who or scope.user
-    codes = [c for c in form.indicators.index if domain is None or int(form.indicators.at[c, "domain"]) == int(domain)]
+    ind = form.indicators
+    codes = ind.index.tolist() if domain is None else ind.index[ind["domain"].astype(int) == int(domain)].tolist()
     checked = validate(form, figures, codes)
     explanations = {c: _clean_text(figures["explanation"].get(c) if "explanation" in figures else None,
                                    "คำอธิบาย / explanation", c) for c in codes}
