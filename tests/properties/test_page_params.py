@@ -25,7 +25,7 @@ HOSTILE = ["", " ", "0", "-1", "99999999999999999999", "2568.5", "1e9", "NaN", "
 VALID = {
     "year": ["2565", "2566", "2567", "2568", "2569"],
     "type": [*TYPE_CODES, "all"],
-    "region": ["north", "northeast", "central", "east", "west", "south", "all"],
+    "region": ["North", "Northeast", "Central", "East", "West", "South", "all"],
     "province": ["30", "81", "10", "20", "99", "all"],
     "lao": [],                                  # real codes, read from the sample below
     "domain": [*[str(d) for d in range(1, 9)], "all"],
