@@ -18,12 +18,24 @@ OUTCOME_DTYPE = pd.CategoricalDtype(list(OUTCOMES))
 def score(values: pd.DataFrame, measure, target, at_target_passes: bool = True) -> pd.DataFrame:
     """Score rows of (frame, delivered) given each row's measure and target (arrays or Series aligned
     with `values`). Returns `values` with `pct` and `outcome` (categorical) columns added."""
+    codes, pct = score_arrays(values["frame"].to_numpy(dtype="float64", na_value=np.nan),
+                              values["delivered"].to_numpy(dtype="float64", na_value=np.nan),
+                              measure, target, at_target_passes)
+    out = values.copy()
+    out["pct"] = pct
+    out["outcome"] = pd.Categorical.from_codes(codes, dtype=OUTCOME_DTYPE)
+    return out
+
+
+def score_arrays(frame, delivered, measure, target, at_target_passes: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """score() on plain arrays: (outcome codes into OUTCOMES, pct). For a few rows (the entry form, on every
+    keystroke) this skips the frames' cost; for millions it is the same vectorised work."""
     measure = np.asarray(measure, dtype=object)
     target = np.asarray(target, dtype="float64")
-    frame = values["frame"].to_numpy(dtype="float64", na_value=np.nan)
-    delivered = values["delivered"].to_numpy(dtype="float64", na_value=np.nan)
-    codes = np.full(len(values), -1, dtype="int8")
-    pct = np.full(len(values), np.nan)
+    frame = np.asarray(frame, dtype="float64")
+    delivered = np.asarray(delivered, dtype="float64")
+    codes = np.full(len(frame), -1, dtype="int8")
+    pct = np.full(len(frame), np.nan)
     for name, r in RULES.items():          # one vectorised pass per measure, not per row
         m = measure == name
         if m.any():
@@ -31,10 +43,7 @@ def score(values: pd.DataFrame, measure, target, at_target_passes: bool = True) 
     if (codes < 0).any():
         unknown = sorted(set(measure[codes < 0].astype(str)))
         raise ValueError(f"no scoring rule for measure(s) {unknown}")
-    out = values.copy()
-    out["pct"] = pct
-    out["outcome"] = pd.Categorical.from_codes(codes, dtype=OUTCOME_DTYPE)
-    return out
+    return codes, pct
 
 
 def score_with_catalogue(values: pd.DataFrame, catalogue: pd.DataFrame,
@@ -74,7 +83,7 @@ def add_pass_rate(counts: pd.DataFrame) -> pd.DataFrame:
     return counts
 
 
-__all__ = ["score", "score_with_catalogue", "rollup", "add_pass_rate", "OUTCOME_DTYPE",
+__all__ = ["score", "score_arrays", "score_with_catalogue", "rollup", "add_pass_rate", "OUTCOME_DTYPE",
            "PASS", "FAIL", "NOT_DONE", "NO_SERVICE"]
 
 

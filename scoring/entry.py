@@ -20,7 +20,8 @@ import re
 import numpy as np
 import pandas as pd
 
-from .engine import score
+from .engine import score_arrays
+from .rules import OUTCOMES
 from .texts import Bilingual
 
 MAX_VALUE = 1e12                   # as the import: no real frame or count comes near
@@ -70,45 +71,71 @@ def check(indicators: pd.DataFrame, figures: pd.DataFrame, last: pd.DataFrame | 
     figures: index code; frame_raw, delivered_raw (as typed: text or numbers), not_done (bool), explanation.
     last: index code; frame, pct (last round's counted figures).   peers: index code; perfect_share, median_frame.
     Returns frame, delivered (floats), frame_error, delivered_error (Bilingual or None), status
-    (empty | incomplete | complete), outcome, pct, warning (Bilingual or None), explained (bool)."""
-    fig = figures.reindex(indicators.index)
-    out = pd.DataFrame(index=indicators.index)
-    parsed_f = [parse_number(v) for v in fig["frame_raw"]]
-    parsed_d = [parse_number(v) for v in fig["delivered_raw"]]
-    out["frame"] = [v for v, _ in parsed_f]
-    out["delivered"] = [v for v, _ in parsed_d]
-    out["frame"] = out["frame"].astype("float64")
-    out["delivered"] = out["delivered"].astype("float64")
-    out["frame_error"] = [e for _, e in parsed_f]
-    out["delivered_error"] = [e for _, e in parsed_d]
-    not_done = fig["not_done"].fillna(False).astype(bool)
-    _measure_rules(out, indicators["measure"], not_done)
+    (empty | incomplete | complete), outcome, pct, warning (Bilingual or None), explained (bool).
 
-    f, d = out["frame"], out["delivered"]
-    ok = out["frame_error"].isna() & out["delivered_error"].isna()
-    complete = ok & f.notna() & ((f == 0) | d.notna() | not_done)
-    started = fig["frame_raw"].map(_given) | fig["delivered_raw"].map(_given) | not_done
-    out["status"] = np.select([complete, started], ["complete", "incomplete"], "empty")
+    Worked row by row over plain lists, with one frame built at the end: a form has a few dozen rows and this
+    runs on every keystroke and in every save, where pandas' per-operation cost was most of the time."""
+    codes = indicators.index.tolist()
+    typed = _columns(figures, codes, ("frame_raw", "delivered_raw", "not_done", "explanation"))
+    measures = indicators["measure"].tolist()
+    parsed_f = [parse_number(v) for v in typed["frame_raw"]]
+    parsed_d = [parse_number(v) for v in typed["delivered_raw"]]
+    frame = [math.nan if v is None else v for v, _ in parsed_f]
+    delivered = [math.nan if v is None else v for v, _ in parsed_d]
+    not_done = [_ticked(v) for v in typed["not_done"]]
+    frame_error, delivered_error = _measure_rules(measures, frame, delivered, not_done,
+                                                  [e for _, e in parsed_f], [e for _, e in parsed_d])
+    ok = [fe is None and de is None for fe, de in zip(frame_error, delivered_error, strict=True)]
+    complete = [k and not math.isnan(f) and (f == 0 or not math.isnan(d) or nd)
+                for k, f, d, nd in zip(ok, frame, delivered, not_done, strict=True)]
+    started = [_given(fr) or _given(dr) or nd
+               for fr, dr, nd in zip(typed["frame_raw"], typed["delivered_raw"], not_done, strict=True)]
+    status = ["complete" if c else "incomplete" if s else "empty" for c, s in zip(complete, started, strict=True)]
+    outcome_codes, pct = score_arrays([f if k else math.nan for f, k in zip(frame, ok, strict=True)],
+                                      [d if k and not nd else math.nan
+                                       for d, k, nd in zip(delivered, ok, not_done, strict=True)],
+                                      measures, indicators["target"].to_numpy(dtype="float64", na_value=np.nan))
+    outcome = [OUTCOMES[o] if c else None for o, c in zip(outcome_codes.tolist(), complete, strict=True)]
+    pct = pct.tolist()
+    return pd.DataFrame({
+        "frame": pd.Series(frame, index=indicators.index, dtype="float64"),
+        "delivered": pd.Series(delivered, index=indicators.index, dtype="float64"),
+        "frame_error": pd.Series(frame_error, index=indicators.index, dtype=object),
+        "delivered_error": pd.Series(delivered_error, index=indicators.index, dtype=object),
+        "status": status, "pct": pct,
+        "outcome": pd.Series(outcome, index=indicators.index, dtype=object),
+        "warning": pd.Series(_warnings(codes, measures, frame, pct, complete, last, peers), index=indicators.index,
+                             dtype=object),
+        "explained": [isinstance(v, str) and bool(v.strip()) for v in typed["explanation"]]},
+        index=indicators.index)
 
-    values = pd.DataFrame({"frame": f.where(ok), "delivered": d.where(ok & ~not_done)})
-    scored = score(values, indicators["measure"].to_numpy(), indicators["target"].to_numpy())
-    out["pct"] = scored["pct"].to_numpy()
-    out["outcome"] = pd.Series(scored["outcome"].astype(str).to_numpy(), index=out.index).where(complete)
-    out["warning"] = _warnings(out, indicators["measure"], last, peers, complete)
-    explanation = fig["explanation"].map(lambda v: isinstance(v, str) and bool(v.strip()))
-    out["explained"] = explanation.fillna(False).astype(bool)
+
+def _columns(frame: pd.DataFrame | None, codes: list, names: tuple[str, ...]) -> dict[str, list]:
+    """Columns of `frame` as lists in the order of `codes`; None where a code or a column is missing."""
+    where = {} if frame is None else {c: i for i, c in enumerate(frame.index.tolist())}
+    out = {}
+    for name in names:
+        values = frame[name].tolist() if frame is not None and name in frame else None
+        out[name] = [None if values is None or c not in where else values[where[c]] for c in codes]
     return out
 
 
+def _missing(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def _ticked(value) -> bool:
+    return not _missing(value) and bool(value)
+
+
 def _given(value) -> bool:
-    return value is not None and not (isinstance(value, float) and math.isnan(value)) and str(value).strip() != ""
+    return not _missing(value) and str(value).strip() != ""
 
 
-def _measure_rules(out: pd.DataFrame, measure: pd.Series, not_done: pd.Series) -> None:
-    """The rules that depend on the indicator's measure, added to out's errors. Plain lists, not a loop of
-    pandas look-ups: this runs on every keystroke's fragment run and twice per save."""
-    frame_errors, delivered_errors = out["frame_error"].tolist(), out["delivered_error"].tolist()
-    rows = zip(measure.tolist(), out["frame"].tolist(), out["delivered"].tolist(), not_done.tolist(), strict=True)
+def _measure_rules(measures: list, frame: list, delivered: list, not_done: list, frame_errors: list,
+                   delivered_errors: list) -> tuple[list, list]:
+    """The rules that depend on the indicator's measure, added to the parse errors."""
+    rows = zip(measures, frame, delivered, not_done, strict=True)
     for k, (m, f, d, nd) in enumerate(rows):
         if frame_errors[k] is None and not math.isnan(f) and m in ("yesno", "count") and f not in (0.0, 1.0):
             frame_errors[k] = Bilingual("(1) ต้องเป็น 1 (มีภารกิจนี้) หรือ 0 (ไม่มี)",
@@ -124,33 +151,33 @@ def _measure_rules(out: pd.DataFrame, measure: pd.Series, not_done: pd.Series) -
         if nd:
             delivered_errors[k] = Bilingual("เลือก 'ไม่ได้ดำเนินการ' แล้ว จึงต้องเว้น (2) ว่าง",
                                             "'not carried out' is ticked, so (2) must stay empty")
-    out["frame_error"], out["delivered_error"] = frame_errors, delivered_errors
+    return frame_errors, delivered_errors
 
 
-def _warnings(out: pd.DataFrame, measure: pd.Series, last: pd.DataFrame | None, peers: pd.DataFrame | None,
-              complete: pd.Series) -> list:
+def _warnings(codes: list, measures: list, frame: list, pct: list, complete: list, last: pd.DataFrame | None,
+              peers: pd.DataFrame | None) -> list:
     """One warning (or None) per indicator; percentages and frame sizes are compared for ratios only (a count's
     frame is 1 or 0 and its percentage is of a target, not of a need)."""
-    last = (last if last is not None else pd.DataFrame(columns=["frame", "pct"])).reindex(out.index)
-    peers = (peers if peers is not None else pd.DataFrame(columns=["perfect_share", "median_frame"])).reindex(out.index)
+    before = _columns(last, codes, ("frame", "pct"))
+    others = _columns(peers, codes, ("perfect_share", "median_frame"))
     warnings = []
-    rows = zip(out["frame"].tolist(), out["pct"].tolist(), last["frame"].tolist(), last["pct"].tolist(),
-               peers["perfect_share"].tolist(), peers["median_frame"].tolist(), measure.tolist(), complete.tolist(),
-               strict=True)
+    rows = zip(frame, pct, before["frame"], before["pct"], others["perfect_share"], others["median_frame"], measures,
+               complete, strict=True)
     for f, p, lf, lp, perfect, median, m, done in rows:
         w = None
         ratio = m == "ratio"
+        lf, lp, perfect, median = (math.nan if _missing(v) else float(v) for v in (lf, lp, perfect, median))
         if not done:
             pass
-        elif f == 0 and pd.notna(lf) and lf > 0:
+        elif f == 0 and lf > 0:
             w = Bilingual(f"(1) เป็น 0 (ไม่มีบริการ) แต่ปีก่อนมี {lf:,.10g}", f"(1) is 0 (no such service) but was {lf:,.10g} last round")
-        elif ratio and pd.notna(p) and pd.notna(lp) and abs(p - lp) >= WARN_JUMP:
+        elif ratio and not math.isnan(p) and not math.isnan(lp) and abs(p - lp) >= WARN_JUMP:
             w = Bilingual(f"ร้อยละเปลี่ยนจาก {lp:.1f} เป็น {p:.1f} ({p - lp:+.1f} จุดร้อยละ) เทียบกับปีก่อน",
                           f"the percentage moved from {lp:.1f} to {p:.1f} ({p - lp:+.1f} points) since last round")
-        elif ratio and f and pd.notna(lf) and lf > 0 and max(f / lf, lf / f) >= WARN_FACTOR:
+        elif ratio and f and lf > 0 and max(f / lf, lf / f) >= WARN_FACTOR:
             w = Bilingual(f"(1) = {f:,.10g} ต่างจากปีก่อน ({lf:,.10g}) มาก", f"(1) = {f:,.10g} is far from last round's {lf:,.10g}")
-        elif ratio and pd.notna(p) and p >= 100 and pd.notna(perfect) and perfect < WARN_PEER_PERFECT \
-                and f >= (median or 0):
+        elif ratio and not math.isnan(p) and p >= 100 and perfect < WARN_PEER_PERFECT \
+                and f >= median:      # no peers' median: no warning
             share = perfect * 100
             w = Bilingual(f"ได้ 100% จากกรอบที่ใหญ่ ขณะที่ อปท. ประเภทเดียวกันได้ 100% เพียง {share:.0f}%",
                           f"100 % on a large frame, while only {share:.0f} % of LAOs of the same type reach 100 %")

@@ -185,13 +185,26 @@ def load_form(engine: Engine, scope: Scope, lao_code: str, year: int) -> Form | 
 
 
 def _figures(conn: Connection, submission_id: int) -> pd.DataFrame:
-    """A revision's figures. In a submitted revision (an import, the sample, or this form) a frame with an
-    empty (2) means 'not carried out', so it reads as such; in a draft only the tick says so."""
-    df = pd.read_sql(text("SELECT v.indicator_code AS code, v.frame, v.delivered, v.not_done, v.explanation, s.state "
-                          "FROM indicator_value v JOIN submission s ON s.id = v.submission_id "
-                          "WHERE v.submission_id = :s"), conn, params={"s": submission_id})
-    meant = (df["state"] == "submitted") & df["delivered"].isna() & (df["frame"] > 0)
-    return _by_code(df.assign(not_done=df["not_done"].astype(bool) | meant).drop(columns="state"))
+    """A revision's figures (index code; frame, delivered, not_done, explanation)."""
+    rows = _stored(conn, submission_id)
+    if not rows:
+        return _empty_figures()
+    df = pd.DataFrame.from_dict(rows, orient="index", columns=list(FIELDS))
+    df.index = pd.Index(list(rows), name="code", dtype=object)
+    return df.astype({"frame": "float64", "delivered": "float64", "not_done": bool})
+
+
+def _stored(conn: Connection, submission_id: int) -> dict[str, dict]:
+    """A revision's figures as plain values by code. In a submitted revision (an import, the sample, or this
+    form) a frame with an empty (2) means 'not carried out', so it reads as such; in a draft only the tick says
+    so."""
+    rows = conn.execute(text("SELECT v.indicator_code, v.frame, v.delivered, v.not_done, v.explanation, s.state "
+                             "FROM indicator_value v JOIN submission s ON s.id = v.submission_id "
+                             "WHERE v.submission_id = :s"), {"s": submission_id})
+    return {code: {"frame": frame, "delivered": delivered, "explanation": explanation,
+                   "not_done": bool(not_done) or (state == "submitted" and delivered is None
+                                                  and frame is not None and frame > 0)}
+            for code, frame, delivered, not_done, explanation, state in rows}
 
 
 def _empty_figures() -> pd.DataFrame:
@@ -263,13 +276,12 @@ def validate(form: Form, figures: pd.DataFrame, codes: list[str]) -> pd.DataFram
     if unknown:
         raise EntryError(f"ตัวชี้วัด {', '.join(unknown)} ไม่อยู่ในแบบของ อปท. นี้",
                          f"indicator(s) {', '.join(unknown)} are not on this LAO's form")
-    ind = form.indicators.loc[codes]
+    ind = form.indicators[["measure", "target"]].loc[codes]     # only what the rules read: a form's row is wide
     checked = checks.check(ind, figures.reindex(codes))
-    problems = []
-    for code, row in checked.iterrows():
-        for field, label in (("frame_error", "(1)"), ("delivered_error", "(2)")):
-            if row[field] is not None:
-                problems.append(Bilingual(f"{code} {label}: {row[field].th}", f"{code} {label}: {row[field].en}"))
+    problems = [Bilingual(f"{code} {label}: {e.th}", f"{code} {label}: {e.en}")
+                for code, fe, de in zip(codes, checked["frame_error"].tolist(), checked["delivered_error"].tolist(),
+                                        strict=True)
+                for label, e in (("(1)", fe), ("(2)", de)) if e is not None]
     if problems:
         raise EntryError("ตัวเลขบางช่องไม่ถูกต้อง จึงยังไม่ได้บันทึก", "some figures are not valid: nothing was saved",
                          problems)
@@ -288,27 +300,29 @@ def save(engine: Engine, scope: Scope, form: Form, domain: int | None, figures: 
     ind = form.indicators
     codes = ind.index.tolist() if domain is None else ind.index[ind["domain"].astype(int) == int(domain)].tolist()
     checked = validate(form, figures, codes)
-    explanations = {c: _clean_text(figures["explanation"].get(c) if "explanation" in figures else None,
-                                   "คำอธิบาย / explanation", c) for c in codes}
+    given = figures.reindex(codes)
+    said = given["explanation"].tolist() if "explanation" in given else [None] * len(codes)
+    explanations = {c: _clean_text(v, "คำอธิบาย / explanation", c) for c, v in zip(codes, said, strict=True)}
+    not_done = [v is not None and v is not pd.NA and not (isinstance(v, float) and math.isnan(v)) and bool(v)
+                for v in given["not_done"].tolist()]
     with engine.begin() as conn:
         _lock(conn, lao)
         late = _check_window(conn, scope, year, now.date())
         _refuse_if_stale(conn, lao, year, domain, based_on)
         sub_id, revision, started = _draft(conn, lao, year, who, now)
-        before = _figures(conn, sub_id)
-        new = pd.DataFrame({"frame": checked["frame"], "delivered": checked["delivered"].where(
-            ~figures.reindex(codes)["not_done"].fillna(False).astype(bool)),
-            "not_done": figures.reindex(codes)["not_done"].fillna(False).astype(bool),
-            "explanation": pd.Series(explanations)})
-        changes = _changes(before.reindex(codes), new)
+        before = _stored(conn, sub_id)
+        new = {c: {"frame": _num(f), "delivered": None if nd else _num(d), "not_done": nd, "explanation": explanations[c]}
+               for c, f, d, nd in zip(codes, checked["frame"].tolist(), checked["delivered"].tolist(), not_done,
+                                      strict=True)}
+        changes = _changes(before, new)
         conn.execute(text("DELETE FROM indicator_value WHERE submission_id = :s AND indicator_code = :c"),
                      [{"s": sub_id, "c": c} for c in codes])
-        keep = new[new["frame"].notna() | new["delivered"].notna() | new["not_done"] | new["explanation"].notna()]
-        if len(keep):
+        keep = [{"s": sub_id, "c": c, "f": r["frame"], "d": r["delivered"], "n": r["not_done"], "e": r["explanation"]}
+                for c, r in new.items() if r["frame"] is not None or r["delivered"] is not None or r["not_done"]
+                or r["explanation"] is not None]
+        if keep:
             conn.execute(text("INSERT INTO indicator_value (submission_id, indicator_code, frame, delivered, not_done, "
-                              "explanation) VALUES (:s, :c, :f, :d, :n, :e)"),
-                         [{"s": sub_id, "c": c, "f": _num(r.frame), "d": _num(r.delivered), "n": bool(r.not_done),
-                           "e": r.explanation} for c, r in keep.iterrows()])
+                              "explanation) VALUES (:s, :c, :f, :d, :n, :e)"), keep)
         conn.execute(text("UPDATE submission SET lock_version = lock_version + 1, updated_at = :now, updated_by = :w "
                           "WHERE id = :s"), {"now": now, "w": who[:100], "s": sub_id})
         event = _event(conn, lao, year, sub_id, revision, who, "save-late" if late else action, domain, now, changes)
@@ -405,14 +419,14 @@ def _draft(conn: Connection, lao: str, year: int, who: str, now: datetime) -> tu
     return int(new_id), int(top) + 1, True
 
 
-def _changes(before: pd.DataFrame, after: pd.DataFrame) -> list[dict]:
+def _changes(before: dict[str, dict], after: dict[str, dict]) -> list[dict]:
     out = []
-    for code in after.index:
+    for code, new in after.items():
+        old = before.get(code, {})
         for field in FIELDS:
-            old, new = before.at[code, field] if code in before.index else None, after.at[code, field]
-            if _same(old, new):
-                continue
-            out.append({"indicator": code, "field": field, "old": _plain(old), "new": _plain(new)})
+            if not _same(old.get(field), new[field]):
+                out.append({"indicator": code, "field": field, "old": _plain(old.get(field)),
+                            "new": _plain(new[field])})
     return out
 
 
