@@ -67,8 +67,10 @@ def bind(form: Form, held: dict, code: str, field: str) -> str:
 
 
 def remember(form: Form, held: dict, code: str, field: str) -> None:
-    """on_change: keep what was typed in the tab's copy."""
+    """on_change: keep what was typed in the tab's copy. A "saved" message goes: it is no longer true."""
     held["values"][code][field] = st.session_state[widget_key(form, code, field)]
+    if held.get("flash") and held["flash"][0] == "ok":
+        held["flash"] = None
 
 
 def figures(held: dict, codes) -> pd.DataFrame:

@@ -57,9 +57,9 @@ def _flash(view: View, held: dict) -> None:
     {"ok": st.success, "error": st.error, "conflict": st.error}[kind](message.text(view.lang))
     for p in problems:
         st.text(p.text(view.lang))
-    if kind == "conflict":
-        st.button(view.tr("entry_load_latest"), key="entry_reload", icon=":material/refresh:",
-                  on_click=lambda: held.update(flash=None, reload=True))
+    if kind == "conflict" and st.button(view.tr("entry_load_latest"), key="entry_reload", icon=":material/refresh:"):
+        held.update(flash=None, reload=True)
+        st.rerun()          # the whole page: the form is read again from the database
 
 
 def _save(view: View, form, held: dict, domain: int) -> None:
@@ -126,7 +126,6 @@ def workspace(view: View, form, peers, editable: bool, trail=None) -> None:
     domain = ui.url_widget("domain", st.radio, tr("entry_domain"), shown, default=shown[0], sticky=False, where=st,
                            parse=int, key="entry_domain",
                            format_func=lambda d: et.domain_option(d, names, summary, lang))
-    _flash(view, held)
     mine = form.indicators[form.indicators["domain"] == domain]
     for mission, group in mine.groupby(mine[f"mission_{lang}"].fillna(""), sort=False):
         if mission:
@@ -134,9 +133,21 @@ def workspace(view: View, form, peers, editable: bool, trail=None) -> None:
         for code in group.index:
             indicator(view, form, held, code, checked.loc[code], editable, trail)
     if editable:
-        st.button(tr("entry_save_domain", domain=domain), type="primary", icon=":material/save:", key="entry_save",
-                  on_click=_save, args=(view, form, held, domain))
+        save_bar(view, form, held, domain)
         submit_box(view, form, held, checked, summary, peers)
+    else:
+        _flash(view, held)
+
+
+@st.fragment
+def save_bar(view: View, form, held: dict, domain: int) -> None:
+    """The save button and what the last action said. A fragment of its own inside the form's: a save
+    changes nothing else on screen (outcomes, progress and completeness follow what is typed, not what is
+    saved), so a save run draws these two elements instead of the whole domain again. Under a crowd of
+    saves, that is most of a save run's cost."""
+    st.button(view.tr("entry_save_domain", domain=domain), type="primary", icon=":material/save:",
+              key="entry_save", on_click=_save, args=(view, form, held, domain))
+    _flash(view, held)
 
 
 def submit_box(view: View, form, held: dict, checked, summary, peers) -> None:
