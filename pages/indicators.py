@@ -80,20 +80,37 @@ def indicators_section(view: View, counts: pd.DataFrame, cat: pd.DataFrame, doma
 
 def one_indicator(view: View, counts: pd.DataFrame, cat: pd.DataFrame, code: str, year: int, type_code: str,
                   region: str, scope: str) -> None:
-    lang, tr, v = view.lang, view.tr, view.v
+    """One indicator by type, on a map by province and over the rounds: tabs kept in the URL (`view`), only the
+    open one drawn (a map is the page's heaviest part: a first view need not pay for it), then its failing LAOs."""
     mine = counts[counts["indicator_code"] == code]
+    sections = {"types": lambda: by_type(view, mine, cat, code, year, scope),
+                "map": lambda: by_province(view, mine, code, year, region, scope),
+                "trend": lambda: history(view, code, type_code, region, scope)}
+    for tab, name in ui.url_tabs("view", {k: view.tr(f"indicators_tab_{k}") for k in sections}, key="indicator_view"):
+        if tab.open:
+            with tab:
+                sections[name]()
+    failing_laos(view, code, year, type_code, region)
+
+
+def by_type(view: View, mine: pd.DataFrame, cat: pd.DataFrame, code: str, year: int, scope: str) -> None:
+    lang, tr = view.lang, view.tr
     types = set(cat.at[code, "applies_to"].split(";"))
-    by_type = outcome_shares(mine, ["type"]).set_index("type").reindex(list(TYPE_CODES))
+    by = outcome_shares(mine, ["type"]).set_index("type").reindex(list(TYPE_CODES))
     tview = pd.DataFrame({tr("col_type"): [type_name(t, lang) for t in TYPE_CODES],
                           tr("col_pass_rate"): [pct(r) if t in types else tr("indicators_not_applicable")
-                                                for t, r in zip(TYPE_CODES, by_type["pass_rate"], strict=True)]})
-    bars = by_type.loc[[t for t in TYPE_CODES if t in types]].dropna(subset=["pass_rate"]).reset_index()
+                                                for t, r in zip(TYPE_CODES, by["pass_rate"], strict=True)]})
+    bars = by.loc[[t for t in TYPE_CODES if t in types]].dropna(subset=["pass_rate"]).reset_index()
     bars[tr("col_type")] = bars["type"].map(lambda t: type_name(t, lang))
     st.subheader(tr("indicators_by_type"))
     st.caption(scope)
     ui.chart_with_table(charts.ranked_bars(bars, tr("col_type"), "pass_rate", x_title=tr("pass_rate")), tview,
                         f"indicator-{code}-types-{year}", key="by_type")
-    areas = data.provinces(v)
+
+
+def by_province(view: View, mine: pd.DataFrame, code: str, year: int, region: str, scope: str) -> None:
+    lang, tr = view.lang, view.tr
+    areas = data.provinces(view.v)
     areas = areas if region == ALL else areas[areas["region6"] == region]
     prov = outcome_shares(mine, ["province_code"]).merge(areas, on="province_code", how="right")
     prov["hover"] = [f"{n}<br>{pct(r)}" for n, r in zip(prov[f"name_{lang}"], prov["pass_rate"], strict=True)]
@@ -106,8 +123,6 @@ def one_indicator(view: View, counts: pd.DataFrame, cat: pd.DataFrame, code: str
         "province_code": tr("col_code"), f"name_{lang}": tr("col_province"), "assessed": tr("col_assessed"),
         "pass_rate": tr("col_pass_rate")})
     ui.chart_with_table(fig, pview, f"indicator-{code}-provinces-{year}", config=geo.PLOTLY_CONFIG, key="ind_map")
-    history(view, code, type_code, region, scope)
-    failing_laos(view, code, year, type_code, region)
 
 
 def history(view: View, code: str, type_code: str, region: str, scope: str) -> None:

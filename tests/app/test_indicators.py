@@ -16,6 +16,13 @@ def _app_db(monkeypatch, sample_db_url):
     monkeypatch.setenv("DATABASE_URL", sample_db_url)
 
 
+def table_with(at, column: str):
+    """The one table on the page with `column`."""
+    found = [d.value for d in at.dataframe if column in d.value.columns]
+    assert len(found) == 1, [list(d.value.columns) for d in at.dataframe]
+    return found[0]
+
+
 def rates(url, year, group, where="", args=()):
     with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
         rows = conn.execute(
@@ -59,8 +66,8 @@ def test_indicator_absent_in_a_year_is_said_so_not_zero():
     at = open_page("indicators", year=2565, domain=1, indicator="1.14", lang="en")
     assert not at.exception
     assert "not in the 2565 catalogue" in texts(at)
-    at = open_page("indicators", year=YEAR, domain=1, indicator="1.14", lang="en")
-    history = at.dataframe[4].value.set_index("Year (B.E.)")["Pass rate (%)"]
+    at = open_page("indicators", year=YEAR, domain=1, indicator="1.14", view="trend", lang="en")
+    history = table_with(at, "Year (B.E.)").set_index("Year (B.E.)")["Pass rate (%)"]
     assert history["2565"] == "not in this round"
     assert history["2566"].endswith("%")
 
@@ -70,7 +77,7 @@ def test_failing_laos_link_to_their_scorecards(sample_db_url):
     with sqlite3.connect(sample_db_url.removeprefix("sqlite:///")) as conn:
         (n,), = conn.execute("SELECT COUNT(*) FROM result WHERE year = ? AND indicator_code = '1.01' "
                              "AND outcome IN ('fail', 'not_done')", (YEAR,)).fetchall()
-    table = at.dataframe[5].value
+    table = table_with(at, "Scorecard")
     assert len(table) == n > 0
     assert table["Scorecard"].str.match(rf"lao\?lao=\d{{7}}&year={YEAR}&lang=en").all()
 
@@ -88,7 +95,8 @@ def scorecard_codes(table) -> set[str]:
 
 
 def test_type_and_region_narrow_the_failing_laos_and_the_trend(sample_db_url):
-    at = open_page("indicators", year=YEAR, domain=1, indicator="1.01", type="sao", region="Northeast", lang="en")
+    at = open_page("indicators", year=YEAR, domain=1, indicator="1.01", type="sao", region="Northeast", view="trend",
+                   lang="en")
     assert not at.exception
     with sqlite3.connect(sample_db_url.removeprefix("sqlite:///")) as conn:
         expected = {c for (c,) in conn.execute(
@@ -97,9 +105,9 @@ def test_type_and_region_narrow_the_failing_laos_and_the_trend(sample_db_url):
             "AND p.region6 = 'Northeast' AND r.outcome IN ('fail', 'not_done')", (YEAR,))}
         national = conn.execute("SELECT COUNT(*) FROM result WHERE year = ? AND indicator_code = '1.01' AND "
                                 "outcome IN ('fail', 'not_done')", (YEAR,)).fetchone()[0]
-    failing = next(d.value for d in at.dataframe if "Scorecard" in d.value.columns)
+    failing = table_with(at, "Scorecard")
     assert scorecard_codes(failing) == expected and 0 < len(expected) < national
-    history = next(d.value for d in at.dataframe if "Year (B.E.)" in d.value.columns).set_index("Year (B.E.)")
+    history = table_with(at, "Year (B.E.)").set_index("Year (B.E.)")
     trend = rates(sample_db_url, YEAR, "r.year", "AND r.indicator_code = '1.01' AND l.type = 'sao' AND "
                   "l.province_code IN (SELECT code FROM province WHERE region6 = 'Northeast')")
     assert history.at[str(YEAR), "Pass rate (%)"] == f"{trend[YEAR]:.1f}%"
@@ -133,3 +141,24 @@ def test_a_view_without_results_says_so_instead_of_empty_tables():
     assert not at.exception
     assert "has no results for City municipality, South" in texts(at)
     assert not at.dataframe and not at.get("download_button")
+
+
+
+def columns(at, but: str | None = None) -> set[str]:
+    return {c for d in at.dataframe if but not in d.value.columns for c in d.value.columns}
+
+
+def test_one_indicator_by_type_map_and_trend_are_tabs_kept_in_the_url_and_only_the_open_one_is_drawn(sample_db_url):
+    at = open_page("indicators", year=YEAR, domain=1, indicator="1.01", lang="en")
+    assert not at.exception
+    assert [t.label for t in at.tabs][-3:] == ["By LAO type", "Map by province", "Over the rounds"]
+    shown = columns(at, but="Scorecard")           # the failing LAOs' table has a province column of its own
+    assert "Type" in shown and not {"Year (B.E.)", "Province"} & shown
+    assert len(at.get("plotly_chart")) == 3          # domains, the domain's indicators, by type: no map
+    at = open_page("indicators", year=YEAR, domain=1, indicator="1.01", view="map", region="South", lang="en")
+    assert not at.exception
+    prov = table_with(at, "Code")
+    with sqlite3.connect(sample_db_url.removeprefix("sqlite:///")) as conn:
+        south = {c for (c,) in conn.execute("SELECT code FROM province WHERE region6 = 'South'")}
+    assert set(prov["Code"]) == south and "Pass rate (%)" in prov.columns
+    assert "Type" not in columns(at, but="Scorecard")
