@@ -182,6 +182,28 @@ def _wait_for_app(page, timeout: float = 30_000) -> None:
     page.wait_for_function(_APP_IDLE_JS, timeout=timeout)
 
 
+_COUNT_RUNS_JS = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (window.__runsEnded === undefined) {
+        window.__runsEnded = 0;
+        new MutationObserver(() => {
+            if (app.getAttribute('data-test-script-state') === 'notRunning') window.__runsEnded++;
+        }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+    }
+    return window.__runsEnded;
+}"""
+
+
+def after_run(page, action, timeout: float = 30_000) -> None:
+    """Do `action` (a change that reruns the script or a fragment) and wait for that run to end. An idle page
+    alone is not enough: it can be seen before the run has begun, and the next step then types into a form
+    the run is still redrawing."""
+    before = page.evaluate(_COUNT_RUNS_JS)
+    action()
+    page.wait_for_function(f"() => window.__runsEnded > {before}", timeout=timeout)
+    _wait_for_app(page, timeout)
+
+
 @pytest.fixture(scope="session")
 def wait_for_app():
     return _wait_for_app

@@ -14,6 +14,7 @@ from store import accounts, entry
 from store.access import Scope
 from store.db import make_engine
 from store.manage import set_round_state
+from tests.browser.conftest import after_run
 
 YEAR = 2569
 PASSWORD = "a good password 25"
@@ -48,12 +49,11 @@ def field(page, code, part):
     return page.get_by_label(f"{code} ({part})", exact=False).first
 
 
-def fill(page, code, frame, delivered, wait_for_app):
+def fill(page, code, frame, delivered):
     for part, value in ((1, frame), (2, delivered)):
         box = field(page, code, part)
         box.fill(value)
-        box.press("Tab")
-        wait_for_app(page)
+        after_run(page, lambda b=box: b.press("Tab"))
 
 
 def domain_codes(engine, lao, domain):
@@ -67,18 +67,24 @@ def test_an_lao_enters_saves_reloads_and_submits(page, served, wait_for_app, got
     assert f"/entry?lao={lao}" in page.url                        # LAO staff land on their own form
     codes, form = domain_codes(engine, lao, 1)
     for code in codes:
-        fill(page, code, "10", "9", wait_for_app)
+        fill(page, code, "10", "9")
         why = page.get_by_label(m("entry_explanation", code=code))     # far from last round: say why
         if why.count():
             why.fill("ปีนี้ถนนชำรุดน้อยกว่าปีก่อน")
-            why.press("Tab")
-            wait_for_app(page)
+            after_run(page, lambda w=why: w.press("Tab"))
     page.get_by_text(m("entry_outcome", outcome="✓ " + "ผ่านค่ามาตรฐานขั้นต่ำ (90.0%)")).first.wait_for()
     screenshot(page, "entry-desktop")
     page.get_by_role("button", name=m("entry_save_domain", domain=1)).click()
-    page.get_by_text(m("entry_saved", domain=1)).wait_for()
+    saved = page.get_by_text(m("entry_saved", domain=1))
+    saved.wait_for()
+    saved.scroll_into_view_if_needed()
+    screenshot(page, "entry-saved-desktop", full_page=False)        # the message beside the save button
+    explained = {c: page.get_by_label(m("entry_explanation", code=c)) for c in codes}
+    explained = {c: box.input_value() for c, box in explained.items() if box.count()}
+    assert explained and all(explained.values()), explained           # a save leaves what is typed on screen
     page.reload(wait_until="domcontentloaded")
     wait_for_app(page)
+    assert {c: page.get_by_label(m("entry_explanation", code=c)).input_value() for c in explained} == explained
     assert page.get_by_text(m("auth_signed_in_as")).count()        # still signed in after a reload
     assert field(page, codes[0], 1).input_value() == "10"          # the draft is kept
     # the rest of the form, as the offline workbook would bring it, then submit in the browser
@@ -141,10 +147,10 @@ def test_two_browsers_saving_the_same_lao_the_older_is_refused(browser, served, 
             sign_in(p, base, "staff", wait_for_app, goto)
             goto(p, base, f"/entry?lao={lao}&year={YEAR}&domain=2")
         codes, _ = domain_codes(engine, lao, 2)
-        fill(a, codes[0], "20", "18", wait_for_app)
+        fill(a, codes[0], "20", "18")
         a.get_by_role("button", name=m("entry_save_domain", domain=2)).click()
         a.get_by_text(m("entry_saved", domain=2)).wait_for()
-        fill(b, codes[0], "30", "3", wait_for_app)
+        fill(b, codes[0], "30", "3")
         b.get_by_role("button", name=m("entry_save_domain", domain=2)).click()
         refusal = b.get_by_text("บันทึกไม่ได้", exact=False).first          # "not saved: staff saved … at …"
         refusal.wait_for()
@@ -160,7 +166,7 @@ def test_after_the_round_closes_a_save_is_refused(page, served, wait_for_app, go
     goto(page, base, f"/entry?lao={lao}&year={YEAR}&domain=3")
     set_round_state(engine, ADMIN, YEAR, "closed")               # closed while the form is open
     codes, _ = domain_codes(engine, lao, 3)
-    fill(page, codes[0], "5", "5", wait_for_app)
+    fill(page, codes[0], "5", "5")
     page.get_by_role("button", name=m("entry_save_domain", domain=3)).click()
     page.get_by_text("ปิดรับข้อมูล", exact=False).first.wait_for()
     with engine.connect() as conn:
