@@ -62,8 +62,10 @@ def ranked_bars(df: pd.DataFrame, label: str, value: str, title: str = "", x_tit
                            hovertext=df[label], hoverinfo="text+x",
                            text=text if text is not None else [f"{v:.1f}%" for v in df[value]],
                            textposition="auto"))
-    fig.update_layout(**BASE, title=title, height=height or 80 + 28 * len(df) + 14 * _extra_lines(df[label]),
-                      xaxis=dict(title=x_title, range=[0, 100]), yaxis=dict(autorange="reversed", automargin=True))
+    # a floor on the height and automargin: with one or two bars the axis title sat on the tick labels
+    fig.update_layout(**BASE, title=title, height=height or max(150, 80 + 28 * len(df) + 14 * _extra_lines(df[label])),
+                      xaxis=dict(title=x_title, range=[0, 100], automargin=True),
+                      yaxis=dict(autorange="reversed", automargin=True))
     return fig
 
 
