@@ -33,7 +33,7 @@ def own(view: View, lao: str, province: str) -> None:
     st.text(tr("contact_current", email=current if isinstance(current, str) else "–"))
     n = st.session_state.setdefault("contact_n", 0)
     typed = st.text_input(tr("contact_email"), value=current if isinstance(current, str) else "",
-                          key=f"contact_own_{n}", max_chars=254, placeholder="name@example.go.th")
+                          key=f"contact_own_{n}", max_chars=254)
     if st.button(tr("contact_save"), key="contact_own_save", icon=":material/mail:") and _save(view, lao, typed,
                                                                                                 "contact"):
         st.session_state["contact_n"] = n + 1

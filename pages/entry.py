@@ -39,7 +39,7 @@ def _target(view: View) -> tuple[str | None, int | None]:
 def header(view: View, form, status: str) -> None:
     tr, lang = view.tr, view.lang
     lao = form.lao
-    st.subheader(md_escape(display_name(lao["name_th"], lao["type"], lang, lao.get("name_en"))))
+    st.header(md_escape(display_name(lao["name_th"], lao["type"], lang, lao.get("name_en"))))
     st.caption(" · ".join([year_label(form.year, lang), tr(f"entry_state_{form.state}"),
                            tr("entry_window", start=date_label(form.window_open, lang),
                               end=date_label(form.window_close, lang))]))

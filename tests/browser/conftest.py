@@ -23,6 +23,7 @@ import re
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -299,13 +300,16 @@ def accounts_env(path):
 def private_server(streamlit_server, small_sqlite_template, tmp_path_factory):
     """private_server(name) -> (base URL, database path): a server on its own copy of the sample, with
     the test accounts of tests/accounts.py, for tests that sign in or change data."""
-    from tests.accounts import write_accounts_file
+    from tests.accounts import ACCOUNTS, write_accounts_file
 
     def start(name: str):
         root = tmp_path_factory.mktemp(name)
         db = root / f"{name}.sqlite"
         shutil.copy(small_sqlite_template, db)
-        with accounts_env(write_accounts_file(root / "accounts.toml")):
+        with sqlite3.connect(db) as con:     # the "lao" account: staff of the province-30 LAO first by code
+            (staff_lao,), = con.execute("SELECT MIN(code) FROM lao WHERE province_code = '30'").fetchall()
+        accounts = {**ACCOUNTS, "lao": {**ACCOUNTS["lao"], "lao": staff_lao}}
+        with accounts_env(write_accounts_file(root / "accounts.toml", accounts)):
             return streamlit_server(f"sqlite:///{db}"), db
 
     return start

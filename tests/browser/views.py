@@ -17,8 +17,8 @@ from tests.accounts import PASSWORD
 
 YEAR = 2568
 PROVINCE = "30"                       # Nakhon Ratchasima: the sample's big province (334 LAOs)
-VIEWS = ("overview", "province", "lao", "indicators", "submissions", "admin", "methodology")
-SIGNED_IN = {"admin": "admin"}
+VIEWS = ("overview", "province", "lao", "indicators", "submissions", "review", "entry", "admin", "methodology")
+SIGNED_IN = {"review": "mon30", "entry": "lao", "admin": "admin"}   # "lao": staff of STAFF_LAO (conftest)
 LANGS = ("th", "en")
 
 
@@ -52,6 +52,8 @@ def paths(facts: dict) -> dict[str, tuple[str, dict[str, str]]]:
         "lao": (f"/lao?lao={facts['lao']}&year={YEAR}", facts["lao_name"]),
         "indicators": (f"/indicators?year={YEAR}&domain=1&indicator=1.01", same("indicators_title", **nation)),
         "submissions": ("/submissions", same("submissions_title")),
+        "review": ("/review", same("review_title")),
+        "entry": ("/entry", same("entry_title")),
         "admin": ("/admin", same("admin_title")),
         "methodology": (f"/methodology?year={YEAR}", same("meth_title")),
     }
@@ -62,7 +64,11 @@ def sign_in(page, wait_for_app, user: str = "admin") -> None:
     page.get_by_label(m("auth_username"), exact=True).fill(user)
     page.get_by_label(m("auth_password"), exact=True).fill(PASSWORD)       # not the show-password button
     page.get_by_role("button", name=m("auth_sign_in"), exact=True).click()
-    page.get_by_text(m("auth_signed_in_as")).wait_for()
+    try:     # the landing page may be the signed-in user's own first run of a page on a busy CI machine
+        page.get_by_text(m("auth_signed_in_as")).wait_for(timeout=60_000)
+    except Exception as exc:
+        shown = page.locator('[data-testid="stAlert"], [data-testid="stSidebar"] [data-testid="stMarkdown"]')
+        raise AssertionError(f"{user} not signed in at {page.url}; the page says {shown.all_inner_texts()}") from exc
     wait_for_app(page)
 
 
