@@ -55,6 +55,12 @@ def _unavailable(message: str) -> None:
     pytest.skip(message)
 
 
+def need_tool(tool: str, package: str) -> None:
+    """Skip (fail under LAO_REQUIRE_ALL=1) a test that needs a command-line tool from a Debian package."""
+    if shutil.which(tool) is None:
+        _unavailable(f"needs {tool} (apt-get install {package})")
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "postgres: needs DATABASE_URL=postgresql...; skipped without one (fails if LAO_REQUIRE_ALL=1)"

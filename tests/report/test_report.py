@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import sqlite3
 import subprocess
 
@@ -23,18 +22,14 @@ from store.access import PUBLIC as PUBLIC_SCOPE
 from store.db import make_engine
 from store.queries_lao import scorecard_inputs
 from store.spreadsheet import sheets_to_xlsx
-from tests.conftest import REQUIRE_ALL
+from tests.conftest import need_tool
 
 YEAR = 2568
 PUBLIC = "https://laos.example.go.th/dashboard/"
 
 
 def need(tool: str) -> None:
-    if shutil.which(tool) is None:
-        message = f"needs {tool} (apt-get install poppler-utils)"
-        if REQUIRE_ALL:
-            pytest.fail(f"{message}, and LAO_REQUIRE_ALL=1 forbids skipping", pytrace=False)
-        pytest.skip(message)
+    need_tool(tool, "poppler-utils")
 
 
 def m(key: str, lang: str = "th") -> str:

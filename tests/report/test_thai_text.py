@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import subprocess
 import unicodedata
 
@@ -16,7 +15,7 @@ from dashboard.i18n import LOCALE_DIR
 from dashboard.report import thai_text
 from dashboard.report.document import Report
 from scoring.catalogue import CATALOGUE_DIR
-from tests.conftest import REQUIRE_ALL
+from tests.conftest import need_tool
 
 WORDS = [
     "ตัวชี้วัด",                     # sara ii with a tone mark above it
@@ -83,11 +82,7 @@ def test_the_fast_dictionary_cuts_the_same_words_as_pythainlps_own():
 # --- what a reader gets back ---------------------------------------------------------------------------
 
 def need(tool: str) -> None:
-    if shutil.which(tool) is None:
-        message = f"needs {tool} (apt-get install poppler-utils)"
-        if REQUIRE_ALL:
-            pytest.fail(f"{message}, and LAO_REQUIRE_ALL=1 forbids skipping", pytrace=False)
-        pytest.skip(message)
+    need_tool(tool, "poppler-utils")
 
 
 def body_lines(out: str) -> list[str]:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import io
-import zipfile
 
 import openpyxl
 import pandas as pd
@@ -11,6 +10,7 @@ import pytest
 from scoring.errors import ValidationError
 from store import upload
 from store.upload import read_table
+from tests.store.trail_helpers import zip_of
 
 THAI = "รหัส อปท.,ปี,หมายเหตุ\n5810401,2569,คลองท่อมใต้\n"
 
@@ -100,16 +100,8 @@ def test_csv_named_xlsx_is_read_as_csv():
     assert read_table(("a,b\n1,2\n".encode(), "fake.xlsx")).loc[2, "b"] == "2"
 
 
-def _zip(entries: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, content in entries.items():
-            zf.writestr(name, content)
-    return buf.getvalue()
-
-
 def test_zip_bomb_by_ratio_is_refused_before_parsing(monkeypatch):
-    bomb = _zip({"xl/workbook.xml": b"<workbook/>", "xl/worksheets/sheet1.xml": b"\0" * (20 << 20)})
+    bomb = zip_of({"xl/workbook.xml": b"<workbook/>", "xl/worksheets/sheet1.xml": b"\0" * (20 << 20)})
     monkeypatch.setattr("openpyxl.load_workbook", lambda *a, **k: pytest.fail("parsed a zip bomb"))
     with pytest.raises(ValidationError) as exc:
         read_table((bomb, "bomb.xlsx"))
@@ -127,7 +119,7 @@ def test_zip_bomb_by_total_size(monkeypatch):
 def test_zip_with_too_many_entries():
     entries = {"xl/workbook.xml": b"<workbook/>"} | {f"xl/junk{i}.xml": b"x" for i in range(upload.XLSX_MAX_ENTRIES)}
     with pytest.raises(ValidationError) as exc:
-        read_table((_zip(entries), "many.xlsx"))
+        read_table((zip_of(entries), "many.xlsx"))
     assert "parts" in _problem(exc)
 
 
@@ -135,7 +127,7 @@ def test_zip_with_too_many_entries():
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, ".xls"),        # legacy Excel / OLE2
     (b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + b"\0" * 100, "not a CSV"),
     (b"%PDF-1.7\n\0\0binary", "not a CSV"),
-    (_zip({"word/document.xml": b"<doc/>"}), "not a CSV"),               # a .docx: zip without a workbook
+    (zip_of({"word/document.xml": b"<doc/>"}), "not a CSV"),               # a .docx: zip without a workbook
     (b"PK\x03\x04 truncated zip", "not a CSV"),
 ])
 def test_binaries_are_refused_by_content(data, expect):
@@ -145,7 +137,7 @@ def test_binaries_are_refused_by_content(data, expect):
 
 
 def test_damaged_workbook():
-    data = _zip({"xl/workbook.xml": b"<not really a workbook", "[Content_Types].xml": b"<x/>"})
+    data = zip_of({"xl/workbook.xml": b"<not really a workbook", "[Content_Types].xml": b"<x/>"})
     with pytest.raises(ValidationError) as exc:
         read_table((data, "broken.xlsx"))
     assert "cannot open the workbook" in _problem(exc)
