@@ -14,7 +14,7 @@ import geo
 from store.spreadsheet import to_csv_bytes, to_xlsx_bytes
 
 from . import data
-from .format import MISSING
+from .format import MISSING, md_escape
 from .i18n import norm_lang, t
 
 
@@ -43,7 +43,7 @@ def tr(key: str, **fmt) -> str:
 
 def url_widget(param: str, widget: Callable, label: str, options: Sequence | None = None, *, default=None,
                multi: bool = False, sticky: bool = True, parse: Callable = str, where=None, key: str | None = None,
-               **kw):
+               quiet: bool = False, **kw):
     """A widget whose value lives in the URL query parameter `param` (contract names and values): the one
     way a choice is kept in the URL, so any view can be shared by link.
 
@@ -51,6 +51,8 @@ def url_widget(param: str, widget: Callable, label: str, options: Sequence | Non
     selectbox without a default: the first option) and leaves the URL. `sticky` choices (year, type, ...)
     are also remembered across sidebar navigation and always written to the URL; page-local ones appear
     in the URL only while they differ from the default. `multi`: a comma-separated list of options.
+    A value the link asked for and did not get is named in a notice, never dropped silently (`quiet`: the
+    page says so in its own words).
     """
     where = where or st.sidebar
     if widget in (st.selectbox, st.multiselect):
@@ -58,6 +60,8 @@ def url_widget(param: str, widget: Callable, label: str, options: Sequence | Non
     options = None if options is None else list(options)
     raw = url_value(param) if sticky else st.query_params.get(param)
     value = _parse_choice(raw, options, default, multi, parse, kw.get("max_selections"))
+    if not quiet:
+        _say_ignored(st.query_params.get(param), options, multi, parse, label)
     if value is None and default is None and options and not multi and widget is st.selectbox \
             and kw.get("index", 0) is not None:
         value = options[0]
@@ -84,6 +88,24 @@ def _parse_choice(raw, options, default, multi, parse, limit):
     except (TypeError, ValueError):
         return default
     return value if options is None or value in options else default
+
+
+def _say_ignored(asked, options, multi, parse, label: str) -> None:
+    """Name what a link asked for that is not a choice here (a remembered choice is this session's own)."""
+    if asked is None or asked == "" or options is None:
+        return
+    wanted = str(asked).split(",") if multi else [asked]
+    ignored = []
+    for w in wanted:
+        try:
+            ok = (w if multi else parse(w)) in options
+        except (TypeError, ValueError):
+            ok = False
+        if not ok:
+            ignored.append(w)
+    if ignored:
+        st.info(tr("url_value_ignored", value=md_escape(", ".join(ignored)[:60]), label=md_escape(label)),
+                icon=":material/link_off:")
 
 
 def _write_param(param, value, default, multi, sticky) -> None:

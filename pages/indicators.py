@@ -182,15 +182,16 @@ def pick_indicator(view: View, cat: pd.DataFrame, domain: str, type_code: str, y
     in_domain = [c for c in cat.index if cat.at[c, "domain"] == int(domain)]
     codes = [c for c in in_domain if applies(cat, c, type_code)]
     asked = ui.url_value("indicator")
-    if asked and asked not in cat.index:
+    said = bool(asked) and (asked not in cat.index or not applies(cat, asked, type_code))
+    if said and asked not in cat.index:
         st.info(tr("indicators_absent", code=md_escape(asked), year=year))
-    elif asked and not applies(cat, asked, type_code):
+    elif said:
         st.info(tr("indicators_type_not_applicable", code=md_escape(asked), type=type_name(type_code, view.lang)))
     if not codes:
         st.info(tr("indicators_domain_none"))
         return None
     return ui.url_widget("indicator", st.selectbox, tr("indicators_pick"), codes, default=codes[0], where=st,
-                         format_func=lambda c: label(view, c, cat))
+                         quiet=said, format_func=lambda c: label(view, c, cat))
 
 
 def render(view: View) -> None:

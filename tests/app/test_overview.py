@@ -85,6 +85,16 @@ def test_filters_are_restored_from_the_url():
     assert at.title[0].value == "Minimum-standard assessment: Subdistrict municipality, South"
 
 
+def test_a_link_value_that_is_not_a_choice_is_named_not_dropped_silently():
+    at = open_page("overview", year=2566, region="northeast", type="sao,town", lang="en")
+    notices = [i.value for i in at.info if "not a choice here" in i.value]
+    assert len(notices) == 2, notices
+    assert any("Region “northeast”" in n for n in notices) and any("“sao,town”" in n for n in notices)
+    assert at.selectbox(key="qp_region").value == "all" and at.selectbox(key="qp_year").value == 2566
+    at = open_page("overview", year=2566, region="Northeast", lang="en")            # a real choice: no notice
+    assert not [i.value for i in at.info if "not a choice here" in i.value]
+
+
 def test_choosing_a_province_offers_a_link_that_keeps_the_filters():
     at = open_page("overview", year=2567, type="sao")
     at.selectbox(key="goto_province").select("30").run()

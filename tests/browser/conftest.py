@@ -185,23 +185,26 @@ def _wait_for_app(page, timeout: float = 30_000) -> None:
 
 _COUNT_RUNS_JS = """() => {
     const app = document.querySelector('[data-testid="stApp"]');
-    if (window.__runsEnded === undefined) {
-        window.__runsEnded = 0;
-        new MutationObserver(() => {
-            if (app.getAttribute('data-test-script-state') === 'notRunning') window.__runsEnded++;
-        }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+    if (window.__runStates === undefined) {
+        window.__runStates = 0;
+        new MutationObserver(() => { window.__runStates++; })
+            .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
     }
-    return window.__runsEnded;
+    return window.__runStates;
 }"""
 
 
 def after_run(page, action, timeout: float = 30_000) -> None:
     """Do `action` (a change that reruns the script or a fragment) and wait for that run to end. An idle page
     alone is not enough: it can be seen before the run has begun, and the next step then types into a form
-    the run is still redrawing."""
+    the run is still redrawing. So first wait (briefly) for the page to show a run's state change; a run so
+    quick that the page never shows it running (React renders both states at once) is over by then."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     before = page.evaluate(_COUNT_RUNS_JS)
     action()
-    page.wait_for_function(f"() => window.__runsEnded > {before}", timeout=timeout)
+    with contextlib.suppress(PlaywrightTimeout):   # a run too quick to show is over by then
+        page.wait_for_function(f"() => window.__runStates > {before}", timeout=5_000, polling=50)
     _wait_for_app(page, timeout)
 
 

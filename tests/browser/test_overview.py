@@ -70,7 +70,8 @@ def test_deep_link_reproduces_the_view(page, goto, app_url, wait_for_app):
 def test_download_delivers_the_table_shown(page, goto, app_url, wait_for_app):
     goto(page, app_url, "/overview?year=2568&lang=en")
     page.get_by_text("Show as a table").first.click()
-    with page.expect_download() as info:
+    wait_for_app(page)
+    with page.expect_download(timeout=60_000) as info:      # the file is built when asked (a run)
         page.get_by_role("button", name="Download CSV").first.click()
     rows = list(csv.DictReader(io.StringIO(info.value.path().read_text(encoding="utf-8-sig"))))
     assert {r["Code"] for r in rows} == {"10", "20", "30", "81"}    # the provinces of the small sample
