@@ -114,6 +114,18 @@ def overview_districts(v: int, scope: Scope, year: int, type_code: str, region: 
                                       year, type_code, region)
 
 
+@_cache
+def province_tables(v: int, scope: Scope, year: int, code: str, type_code: str, lang: str, partial: bool,
+                    with_previous: bool):
+    """The province page's tables for one view (dashboard.province_figures), once per data version and view."""
+    from . import province_figures
+    return province_figures.build(
+        laos(v), provinces(v), summaries(v, scope, year=year, domain="all"),
+        summaries(v, scope, year=year - 1, province=code, domain="all") if with_previous else None,
+        summaries(v, scope, year=year, province=code), submissions(v, scope, year, code),
+        districts(v).set_index("district_code")[f"name_{lang}"], code, type_code, partial)
+
+
 def _usable(rows: pd.DataFrame, leave_out: tuple) -> pd.DataFrame:
     return rows[~rows["year"].isin(leave_out)] if leave_out else rows
 

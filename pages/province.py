@@ -72,21 +72,12 @@ def _load(view: View) -> Province | None:
         provisional.withheld(view, "province")     # never "not submitted" for LAOs this user may not see
         return None
     type_code = filters.lao_type(view)
-    nation = cmp.with_attributes(data.summaries(v, scope, year=year, domain="all"), provs.reset_index())
-    keep = (lambda df: df) if type_code == ALL else (lambda df: df[df["type"] == type_code])
-    previous = keep(data.summaries(v, scope, year=year - 1, province=code, domain="all")) if year - 1 in years \
-        else None
-    doms = data.summaries(v, scope, year=year, province=code)
+    t = data.province_tables(v, scope, year, code, type_code, lang, partial, year - 1 in years)
     district_names = data.districts(v).set_index("district_code")[f"name_{lang}"]
     cat = data.catalogue(v, year)
-    laos = keep(cmp.with_attributes(data.laos(v).query("province_code == @code"), provs.reset_index()))
-    table = cmp.lao_table(laos, doms, previous, cmp.peer_ranks(nation), data.submissions(v, scope, year, code),
-                          district_names)
-    if partial:                                    # ranks among the user's own rows are no national position
-        table = table.assign(percentile=float("nan"), n_peers=float("nan"), small_group=False)
     return Province(view=view, year=year, partial=partial, code=code, name=provs.at[code, f"name_{lang}"],
-                    region=provs.at[code, "region6"], type_code=type_code, nation=nation, previous=previous,
-                    domains=doms, table=table, district_names=district_names,
+                    region=provs.at[code, "region6"], type_code=type_code, nation=t.nation, previous=t.previous,
+                    domains=t.domains, table=t.table, district_names=district_names,
                     domain_names=domain_table()[f"name_{lang}"],
                     indicator_names={k: indicator_label("", n, p).strip() for k, n, p in zip(
                         cat["code"], cat[f"name_{lang}"], cat["provenance"])})

@@ -327,3 +327,18 @@ def test_long_texts_stay_readable_flag_details_in_full_and_the_mark_beside_the_c
     assert marked.any()
     assert (by_indicator.loc[marked, "Indicator"].str.endswith("✳")).all()   # seen even when the name is cut
     assert not by_indicator.loc[~marked, "Indicator"].str.contains("✳").any()
+
+
+def test_the_tables_are_worked_out_once_per_data_version_and_view(monkeypatch):
+    """A second visitor of the same province view reads its tables from the cache: no peer ranks, no LAO table."""
+    import dashboard.province_figures as figures
+    built = []
+    real = figures.cmp.lao_table
+    monkeypatch.setattr(figures.cmp, "lao_table", lambda *a: built.append(1) or real(*a))
+    first = open_page("province", province="81", year=2568)
+    assert built and not first.exception
+    built.clear()
+    second = open_page("province", province="81", year=2568)
+    assert built == [] and [m.value for m in second.metric] == [m.value for m in first.metric]
+    open_page("province", province="81", year=2568, type="sao")          # another view is its own entry
+    assert built
