@@ -20,6 +20,7 @@ class Tables:
     previous: pd.DataFrame | None   # the province's overall summaries of the round before (None: no such round)
     domains: pd.DataFrame           # the province's summaries per domain
     table: pd.DataFrame             # one row per LAO of the province (and type): scoring.compare.lao_table
+    district_names: pd.Series       # district code -> name in the view's language
 
 
 def build(laos: pd.DataFrame, provinces: pd.DataFrame, nation: pd.DataFrame, previous: pd.DataFrame | None,
@@ -37,4 +38,4 @@ def build(laos: pd.DataFrame, provinces: pd.DataFrame, nation: pd.DataFrame, pre
     table = cmp.lao_table(here, domains, previous, cmp.peer_ranks(nation), submissions, district_names)
     if partial:
         table = table.assign(percentile=float("nan"), n_peers=float("nan"), small_group=False)
-    return Tables(nation=nation, previous=previous, domains=domains, table=table)
+    return Tables(nation=nation, previous=previous, domains=domains, table=table, district_names=district_names)

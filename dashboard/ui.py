@@ -94,15 +94,8 @@ def _say_ignored(asked, options, multi, parse, label: str) -> None:
     """Name what a link asked for that is not a choice here (a remembered choice is this session's own)."""
     if asked is None or asked == "" or options is None:
         return
-    wanted = str(asked).split(",") if multi else [asked]
-    ignored = []
-    for w in wanted:
-        try:
-            ok = (w if multi else parse(w)) in options
-        except (TypeError, ValueError):
-            ok = False
-        if not ok:
-            ignored.append(w)
+    ignored = [w for w in (str(asked).split(",") if multi else [asked])
+               if _parse_choice(w, options, None, False, parse, None) is None]
     if ignored:
         st.info(tr("url_value_ignored", value=md_escape(", ".join(ignored)[:60]), label=md_escape(label)),
                 icon=":material/link_off:")

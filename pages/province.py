@@ -73,11 +73,10 @@ def _load(view: View) -> Province | None:
         return None
     type_code = filters.lao_type(view)
     t = data.province_tables(v, scope, year, code, type_code, lang, partial, year - 1 in years)
-    district_names = data.districts(v).set_index("district_code")[f"name_{lang}"]
     cat = data.catalogue(v, year)
     return Province(view=view, year=year, partial=partial, code=code, name=provs.at[code, f"name_{lang}"],
                     region=provs.at[code, "region6"], type_code=type_code, nation=t.nation, previous=t.previous,
-                    domains=t.domains, table=t.table, district_names=district_names,
+                    domains=t.domains, table=t.table, district_names=t.district_names,
                     domain_names=domain_table()[f"name_{lang}"],
                     indicator_names={k: indicator_label("", n, p).strip() for k, n, p in zip(
                         cat["code"], cat[f"name_{lang}"], cat["provenance"])})

@@ -82,7 +82,7 @@ def check(indicators: pd.DataFrame, figures: pd.DataFrame, last: pd.DataFrame | 
     parsed_d = [parse_number(v) for v in typed["delivered_raw"]]
     frame = [math.nan if v is None else v for v, _ in parsed_f]
     delivered = [math.nan if v is None else v for v, _ in parsed_d]
-    not_done = [_ticked(v) for v in typed["not_done"]]
+    not_done = [ticked(v) for v in typed["not_done"]]
     frame_error, delivered_error = _measure_rules(measures, frame, delivered, not_done,
                                                   [e for _, e in parsed_f], [e for _, e in parsed_d])
     ok = [fe is None and de is None for fe, de in zip(frame_error, delivered_error, strict=True)]
@@ -124,7 +124,8 @@ def _missing(value) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
-def _ticked(value) -> bool:
+def ticked(value) -> bool:
+    """A 'not carried out' tick as typed or stored: missing (None, NaN, NA) is not ticked."""
     return not _missing(value) and bool(value)
 
 

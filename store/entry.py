@@ -303,8 +303,7 @@ def save(engine: Engine, scope: Scope, form: Form, domain: int | None, figures: 
     given = figures.reindex(codes)
     said = given["explanation"].tolist() if "explanation" in given else [None] * len(codes)
     explanations = {c: _clean_text(v, "คำอธิบาย / explanation", c) for c, v in zip(codes, said, strict=True)}
-    not_done = [v is not None and v is not pd.NA and not (isinstance(v, float) and math.isnan(v)) and bool(v)
-                for v in given["not_done"].tolist()]
+    not_done = [checks.ticked(v) for v in given["not_done"].tolist()]
     with engine.begin() as conn:
         _lock(conn, lao)
         late = _check_window(conn, scope, year, now.date())

@@ -33,7 +33,7 @@ VALID = {
     "lang": ["th", "en"],
     "metric": ["pass_rate", "change", "domain", "submitted", "all_pass"],
     "level": ["province", "district"],
-    "view": ["laos", "peers", "compare", "matrix", "flags"],
+    "view": ["laos", "peers", "compare", "matrix", "flags", "types", "map", "trend"],   # province; indicators
     "tab": ["fix", "table", "trend", "upload", "rounds", "catalogue", "exports", "accounts", "contacts", "log"],
     "q": ["โคราช", "นคร", "zz"],
     "sort": ["pass_rate", "-pass_rate", "change", "name"],
@@ -91,7 +91,8 @@ NAMED_VIEWS = [("lao", {"year": "2568"}), ("lao", {"year": "2568", "tab": "trend
                ("indicators", {"year": "2568", "indicator": "1.01"}),
                ("submissions", {"province": "30"}), ("submissions", {"province": "30", "after": "worklist"}),
                ("review", {"province": "30"}), ("review", {"year": "2569"}), ("entry", {"year": "2569"}),
-               ("admin", {"tab": "contacts"}), ("lao", {"q": "บ้าน"})]
+               ("admin", {"tab": "contacts"}), ("lao", {"q": "บ้าน"}),
+               ("indicators", {"year": "2568", "view": "map"}), ("indicators", {"year": "2568", "view": "trend"})]
 
 
 @pytest.mark.parametrize("role", ["lao", "mon30", "admin"])
