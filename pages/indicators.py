@@ -7,16 +7,16 @@ import streamlit as st
 
 import geo
 from dashboard import charts, data, filters, nav, provisional, ui
+from dashboard import indicator_tables as it
 from dashboard.context import View
-from dashboard.format import display_names, indicator_label, md_escape, pct
+from dashboard.format import md_escape, pct
 from dashboard.i18n import year_label
-from scoring.areas import outcome_shares, select
+from scoring.areas import select
 from scoring.catalogue import domains
-from scoring.laotypes import TYPE_CODES, type_name
+from scoring.laotypes import type_name
 from scoring.rules import OUTCOME_LABELS
 
 ALL = filters.ALL
-OUTCOMES = ("pass", "fail", "not_done", "no_service")
 
 
 def in_view(view: View, df: pd.DataFrame, type_code: str, region: str) -> pd.DataFrame:
@@ -30,50 +30,30 @@ def load(view: View, year: int, type_code: str, region: str) -> tuple[pd.DataFra
     return counts, data.catalogue(view.v, year).set_index("code")
 
 
-def label(view: View, code: str, cat: pd.DataFrame) -> str:
-    return indicator_label(code, cat.at[code, f"name_{view.lang}"], cat.at[code, "provenance"])
-
-
 def applies(cat: pd.DataFrame, code: str, type_code: str) -> bool:
     return type_code == ALL or type_code in cat.at[code, "applies_to"].split(";")
-
-
-def outcome_columns(view: View, by: pd.DataFrame, first: str, outcomes=OUTCOMES) -> pd.DataFrame:
-    """A table of outcome counts as shown and downloaded: words for headers, never code names."""
-    names = OUTCOME_LABELS[view.lang]
-    out = by[[first, "assessed", *outcomes, "pass_rate"]].round(1)
-    return out.rename(columns={"assessed": view.tr("col_assessed"), "pass_rate": view.tr("col_pass_rate"),
-                               **{o: names[o] for o in outcomes}})
 
 
 def domain_section(view: View, counts: pd.DataFrame, year: int) -> None:
     lang, tr = view.lang, view.tr
     st.header(tr("indicators_domains"))
-    names = domains()[f"name_{lang}"]
-    by = outcome_shares(counts, ["domain"]).sort_values("pass_rate")
-    by[tr("domain")] = [f"{d}. {names[d].removeprefix('ด้าน')}" for d in by["domain"]]
+    by = it.by_domain(view, counts, domains()[f"name_{lang}"])
     summary = tr("indicators_domains_summary", low=by.iloc[0][tr("domain")], low_v=pct(by.iloc[0]["pass_rate"]),
                  top=by.iloc[-1][tr("domain")], top_v=pct(by.iloc[-1]["pass_rate"])) if len(by) else None
     ui.chart_with_table(charts.ranked_bars(by, tr("domain"), "pass_rate", x_title=tr("pass_rate")),
-                        outcome_columns(view, by, tr("domain"), OUTCOMES[:3]), f"domains-{year}", summary=summary,
+                        it.outcome_columns(view, by, tr("domain"), it.OUTCOMES[:3]), f"domains-{year}", summary=summary,
                         key="domains")
-
-
-def indicator_table(view: View, counts: pd.DataFrame, cat: pd.DataFrame) -> pd.DataFrame:
-    by = outcome_shares(counts, ["indicator_code"]).sort_values("pass_rate")
-    by[view.tr("indicator")] = [label(view, c, cat) for c in by["indicator_code"]]
-    return by
 
 
 def indicators_section(view: View, counts: pd.DataFrame, cat: pd.DataFrame, domain: str, year: int) -> None:
     tr = view.tr
     st.header(tr("indicators_in_domain"))
-    by = indicator_table(view, counts[counts["domain"] == int(domain)], cat)
+    by = it.by_indicator(view, counts[counts["domain"] == int(domain)], cat)
     if by.empty:
         st.info(tr("indicators_domain_none"))
         return
     ui.chart_with_table(charts.outcome_stack(by, tr("indicator"), OUTCOME_LABELS[view.lang], tr("col_pass_rate")),
-                        outcome_columns(view, by, tr("indicator")), f"indicators-{year}-d{domain}",
+                        it.outcome_columns(view, by, tr("indicator")), f"indicators-{year}-d{domain}",
                         summary=tr("indicators_stack_note"), key="domain_indicators")
     st.caption(tr("illustrative_note"))
 
@@ -94,49 +74,32 @@ def one_indicator(view: View, counts: pd.DataFrame, cat: pd.DataFrame, code: str
 
 
 def by_type(view: View, mine: pd.DataFrame, cat: pd.DataFrame, code: str, year: int, scope: str) -> None:
-    lang, tr = view.lang, view.tr
-    types = set(cat.at[code, "applies_to"].split(";"))
-    by = outcome_shares(mine, ["type"]).set_index("type").reindex(list(TYPE_CODES))
-    tview = pd.DataFrame({tr("col_type"): [type_name(t, lang) for t in TYPE_CODES],
-                          tr("col_pass_rate"): [pct(r) if t in types else tr("indicators_not_applicable")
-                                                for t, r in zip(TYPE_CODES, by["pass_rate"], strict=True)]})
-    bars = by.loc[[t for t in TYPE_CODES if t in types]].dropna(subset=["pass_rate"]).reset_index()
-    bars[tr("col_type")] = bars["type"].map(lambda t: type_name(t, lang))
+    tr = view.tr
+    bars, table = it.by_type(view, mine, set(cat.at[code, "applies_to"].split(";")))
     st.subheader(tr("indicators_by_type"))
     st.caption(scope)
-    ui.chart_with_table(charts.ranked_bars(bars, tr("col_type"), "pass_rate", x_title=tr("pass_rate")), tview,
+    ui.chart_with_table(charts.ranked_bars(bars, tr("col_type"), "pass_rate", x_title=tr("pass_rate")), table,
                         f"indicator-{code}-types-{year}", key="by_type")
 
 
 def by_province(view: View, mine: pd.DataFrame, code: str, year: int, region: str, scope: str) -> None:
-    lang, tr = view.lang, view.tr
+    tr = view.tr
     areas = data.provinces(view.v)
-    areas = areas if region == ALL else areas[areas["region6"] == region]
-    prov = outcome_shares(mine, ["province_code"]).merge(areas, on="province_code", how="right")
-    prov["hover"] = [f"{n}<br>{pct(r)}" for n, r in zip(prov[f"name_{lang}"], prov["pass_rate"], strict=True)]
+    prov, table = it.by_province(view, mine, areas if region == ALL else areas[areas["region6"] == region])
     st.subheader(tr("indicators_map"))
     st.caption(scope)
     fig = ui.province_map(prov.dropna(subset=["pass_rate"]), "pass_rate", hover_col="hover", zrange=(0, 100),
-                          lang=lang, colorbar_title=tr("pass_rate"), missing_label=tr("overview_no_value"),
+                          lang=view.lang, colorbar_title=tr("pass_rate"), missing_label=tr("overview_no_value"),
                           uirevision="indicator-map")
-    pview = prov[["province_code", f"name_{lang}", "assessed", "pass_rate"]].round(1).rename(columns={
-        "province_code": tr("col_code"), f"name_{lang}": tr("col_province"), "assessed": tr("col_assessed"),
-        "pass_rate": tr("col_pass_rate")})
-    ui.chart_with_table(fig, pview, f"indicator-{code}-provinces-{year}", config=geo.PLOTLY_CONFIG, key="ind_map")
+    ui.chart_with_table(fig, table, f"indicator-{code}-provinces-{year}", config=geo.PLOTLY_CONFIG, key="ind_map")
 
 
 def history(view: View, code: str, type_code: str, region: str, scope: str) -> None:
     tr, v = view.tr, view.v
     rows = in_view(view, provisional.comparable(view, data.indicator_history(v, view.scope, code)), type_code, region)
-    hist = outcome_shares(rows, ["year"]).set_index("year")
     years = sorted(provisional.comparable(view, data.rounds(v, view.scope))["year"])
-    present = [y for y in years if y in hist.index]
     names, marked = provisional.year_names(view, years)
-    name = dict(zip(years, names, strict=True))
-    shown = pd.DataFrame({tr("col_year"): [name[y] for y in present],
-                          tr("col_pass_rate"): [hist.at[y, "pass_rate"] for y in present]})
-    table = pd.DataFrame({tr("col_year"): names, tr("col_pass_rate"): [   # absent years say so, never 0
-        pct(hist.at[y, "pass_rate"]) if y in hist.index else tr("indicators_not_in_year") for y in years]})
+    shown, table = it.by_round(view, rows, years, names)
     st.subheader(tr("indicators_history"))
     st.caption(scope)
     ui.chart_with_table(charts.trend(shown, tr("col_year"), tr("col_pass_rate")), table, f"indicator-{code}-rounds",
@@ -145,17 +108,10 @@ def history(view: View, code: str, type_code: str, region: str, scope: str) -> N
 
 
 def failing_laos(view: View, code: str, year: int, type_code: str, region: str) -> None:
-    lang, tr, v = view.lang, view.tr, view.v
+    tr, v = view.tr, view.v
     res = in_view(view, data.results(v, view.scope, year=year, indicator=code), type_code, region)
-    res = res[res["outcome"].isin(["fail", "not_done"])].sort_values("pct")
-    names = data.provinces(v).set_index("province_code")[f"name_{lang}"]
-    table = pd.DataFrame({
-        tr("col_lao"): display_names(res, lang).to_numpy(),
-        tr("col_province"): res["province_code"].map(names).to_numpy(),
-        tr("col_pct"): res["pct"].round(1).to_numpy(),
-        tr("outcome_col"): res["outcome"].map(OUTCOME_LABELS[lang]).to_numpy(),
-        tr("col_scorecard"): [nav.scorecard_url(c, year, lang) for c in res["lao_code"]],
-    })
+    table = it.failing(view, res, data.provinces(v).set_index("province_code")[f"name_{view.lang}"],
+                       lambda c: nav.scorecard_url(c, year, view.lang))
     st.subheader(f"{tr('indicators_failing_laos')} ({len(table):,})")
     ui.dataframe(table, column_config={tr("col_scorecard"): st.column_config.LinkColumn(
         display_text=tr("col_scorecard"))})
@@ -166,11 +122,7 @@ def failing_most(view: View, counts: pd.DataFrame, cat: pd.DataFrame, year: int,
     tr = view.tr
     st.header(tr("indicators_failing_most"))
     st.caption(f"{scope} · {tr('indicators_failing_note')}")
-    top = indicator_table(view, counts, cat).sort_values("fail_share", ascending=False).head(10)
-    names = OUTCOME_LABELS[view.lang]
-    table = top[[tr("indicator"), "assessed", "fail", "not_done", "fail_share"]].round(1).rename(
-        columns={"assessed": tr("col_assessed"), "fail": names["fail"], "not_done": names["not_done"],
-                 "fail_share": tr("col_fail_share")})
+    table = it.failing_most(view, counts, cat)
     ui.dataframe(table)
     ui.downloads(table, f"failing-most-{year}", key="failing_most")
 
@@ -191,7 +143,7 @@ def pick_indicator(view: View, cat: pd.DataFrame, domain: str, type_code: str, y
         st.info(tr("indicators_domain_none"))
         return None
     return ui.url_widget("indicator", st.selectbox, tr("indicators_pick"), codes, default=codes[0], where=st,
-                         quiet=said, format_func=lambda c: label(view, c, cat))
+                         quiet=said, format_func=lambda c: it.label(view, c, cat))
 
 
 def render(view: View) -> None:
